@@ -1,0 +1,20 @@
+/** The tapecoord command line (commander). Each command lives in its own file. */
+import { Command } from 'commander';
+import { streamCommand } from './stream.js';
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command('tapecoord')
+    .description('tape coordinator for Linux: drives, changers, a streaming ring buffer, a catalog, butc compatibility')
+    .showHelpAfterError()
+    .exitOverride((err) => {
+      process.exitCode = err.exitCode;
+      throw err;
+    });
+  program.addCommand(streamCommand());
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof Error && 'code' in e && typeof e.code === 'string' && e.code.startsWith('commander.')) return;
+    throw e;
+  }
+}
