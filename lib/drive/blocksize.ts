@@ -31,6 +31,8 @@ export async function detectBlockSize(medium: Medium, options: DetectOptions = {
       try {
         const r = await medium.read(size);
         if (r.kind === 'filemark') {
+          // st returns 0 once at end of data after a filemark; the status tells the two apart
+          if ((await medium.status()).flags.includes('EOD')) return { kind: 'endOfData' };
           await medium.op('MTBSF', 1); // back to the BOT side of the filemark, where we were
           return { kind: 'filemark' };
         }

@@ -23,6 +23,8 @@ export class TapeReader extends Readable {
   private readonly pipeline: NativePipeline;
   private readonly pullSize: number;
   private waiting = false;
+  private endPulled = false;
+  private finished = false;
   private filesSeen = 0;
   private failure: Error | null = null;
   private resolveResult!: (r: StreamResult) => void;
@@ -70,12 +72,19 @@ export class TapeReader extends Readable {
       }
       if (r === 'end') {
         this.pipeline.consumeMarker();
-        if (this.failure) this.destroy(this.failure);
-        else this.push(null);
+        this.endPulled = true;
+        this.conclude();
         return;
       }
       if (!this.push(r)) return;
     }
+  }
+
+  /** Ends the stream once the end marker was pulled and the 'finish' event (after any 'error') came. */
+  private conclude(): void {
+    if (!this.endPulled || !this.finished) return;
+    if (this.failure) this.destroy(this.failure);
+    else this.push(null);
   }
 
   private onEvent(e: PipelineEvent): void {
@@ -90,12 +99,14 @@ export class TapeReader extends Readable {
         this.failure = new StreamError(e.error, e.endOfMedium, positionOf(e));
         break;
       case 'finish':
+        this.finished = true;
         if (this.failure) this.rejectResult(this.failure);
         else this.resolveResult(resultOf(e, this.pipeline.stats()));
         if (this.waiting) {
           this.waiting = false;
           this.pump();
         }
+        this.conclude();
         break;
       default:
         break;
