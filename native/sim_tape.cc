@@ -428,6 +428,7 @@ int SimTape::appendRecords(uint8_t type, const uint8_t* data, uint32_t blockLeng
       // A short or failed write (host disk full, I/O error): remove the partial record so the
       // image stays valid. Host errors are reported as -EIO, never as the tape's -ENOSPC.
       if (ftruncate(fd_, static_cast<off_t>(end_)) != 0) {
+        // Nothing more to do: open() re-validates the tail and drops the partial record.
       }
       pos_ = records();
       return -EIO;
@@ -836,8 +837,9 @@ int SimTape::status(struct mtget& out) {
   std::memset(&out, 0, sizeof(out));
   out.mt_type = MT_ISSCSI2;
   out.mt_resid = resid_;
-  out.mt_dsreg = static_cast<long>(((static_cast<unsigned long>(blockSize_) << MT_ST_BLKSIZE_SHIFT) & MT_ST_BLKSIZE_MASK) |
-                                   ((static_cast<unsigned long>(density_) << MT_ST_DENSITY_SHIFT) & MT_ST_DENSITY_MASK));
+  const unsigned long dsreg = ((static_cast<unsigned long>(blockSize_) << MT_ST_BLKSIZE_SHIFT) & MT_ST_BLKSIZE_MASK) |
+                              ((static_cast<unsigned long>(density_) << MT_ST_DENSITY_SHIFT) & MT_ST_DENSITY_MASK);
+  out.mt_dsreg = static_cast<long>(dsreg);
   out.mt_erreg = 0;
   // st sets GMT_IM_REP_EN when asynchronous writes are on (its default) or the drive buffers.
   long gstat = GMT_IM_REP_EN(0xFFFFFFFF);

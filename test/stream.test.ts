@@ -211,7 +211,8 @@ t.test('the event loop keeps running during a multi-GiB native transfer', async 
   const sink = await Medium.open({ kind: 'file', path: '/dev/null' });
   const transfer = new Transfer({ fd: fh.fd }, { medium: sink }, { blockSize: 262144, bufferSize: 64 << 20, highWater: 0.5 });
   let ticks = 0;
-  let last = process.hrtime.bigint();
+  const started = process.hrtime.bigint();
+  let last = started;
   let maxGapMs = 0;
   const timer = setInterval(() => {
     const now = process.hrtime.bigint();
@@ -221,11 +222,14 @@ t.test('the event loop keeps running during a multi-GiB native transfer', async 
   }, 5);
   const result = await transfer.done;
   clearInterval(timer);
+  const totalMs = Number(process.hrtime.bigint() - started) / 1e6;
   await fh.close();
   await sink.close();
   t.equal(result.stats.payloadOut, 3 * 1024 ** 3, 'all bytes through');
-  t.ok(ticks >= 3, `timer fired ${ticks} times`);
-  t.ok(maxGapMs < 250, `longest gap between timer ticks ${maxGapMs.toFixed(1)} ms`);
+  t.ok(ticks >= 5, `timer fired ${ticks} times in ${totalMs.toFixed(0)} ms`);
+  // A blocked loop shows one gap as long as the transfer; a loaded 2-core machine (tap runs test
+  // files in parallel) only delays ticks. Latency itself is measured in benchmarks/, not here.
+  t.ok(maxGapMs < Math.max(500, totalMs / 4), `longest gap between timer ticks ${maxGapMs.toFixed(1)} ms of ${totalMs.toFixed(0)} ms`);
 });
 
 t.test('transfer: sim tape to file and back through descriptors', async (t) => {

@@ -1,5 +1,6 @@
 /** The tapecoord command line (commander). Each command lives in its own file. */
 import { Command } from 'commander';
+import { statusCommand } from './status.js';
 import { streamCommand } from './stream.js';
 
 export async function main(argv: string[]): Promise<void> {
@@ -11,6 +12,7 @@ export async function main(argv: string[]): Promise<void> {
       throw err;
     });
   program.addCommand(streamCommand());
+  program.addCommand(statusCommand());
   try {
     await program.parseAsync(argv);
   } catch (e) {
