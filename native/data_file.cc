@@ -12,6 +12,7 @@
 
 #include <cerrno>
 
+#include "fd_wait.h"
 #include "medium.h"
 
 namespace tapecoord {
@@ -28,6 +29,7 @@ class DataFile final : public Medium {
       ssize_t n = ::write(fd_, data + done, length - done);
       if (n < 0) {
         if (errno == EINTR) continue;
+        if (errno == EAGAIN && waitFd(fd_, POLLOUT)) continue;
         return -errno;
       }
       done += static_cast<size_t>(n);
@@ -42,6 +44,7 @@ class DataFile final : public Medium {
       ssize_t n = ::read(fd_, data + done, length - done);
       if (n < 0) {
         if (errno == EINTR) continue;
+        if (errno == EAGAIN && waitFd(fd_, POLLIN)) continue;
         return -errno;
       }
       if (n == 0) break;

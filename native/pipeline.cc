@@ -1,5 +1,7 @@
 #include "pipeline.h"
 
+#include "fd_wait.h"
+
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -15,9 +17,19 @@ namespace {
 constexpr size_t kMaxInputRead = 1u << 20;  // one read() from an input descriptor
 constexpr int kMaxIov = 256;                // one writev() to an output descriptor
 
-bool isEndOfData(Medium& medium) {
+bool statusSaysEndOfData(Medium& medium) {
   struct mtget status;
   return medium.status(status) == 0 && GMT_EOD(status.mt_gstat);
+}
+
+// After a read failed with EIO: end of data, or a medium error? st reports GMT_EOD only after the
+// zero read that follows a filemark, a failed space or MTEOM (st.c ST_EOD_2/ST_EOD); a plain EIO
+// read at end of data leaves it clear. A space over one block settles it: at end of data it fails
+// and sets GMT_EOD. After a medium error it may step past the bad block; the stream fails anyway.
+bool isEndOfDataAfterEio(Medium& medium) {
+  if (statusSaysEndOfData(medium)) return true;
+  if (medium.op(MTFSR, 1) == 0) return false;
+  return statusSaysEndOfData(medium);
 }
 
 }  // namespace
@@ -366,6 +378,7 @@ void Pipeline::runSinkFd() {
       stats_.writes.fetch_add(1, std::memory_order_relaxed);
       if (n < 0) {
         if (errno == EINTR) continue;
+        if (errno == EAGAIN && waitFd(fd, POLLOUT, &stop_)) continue;
         emitError(errno, "write", options_.sinkName, "", false);
         stop_.store(true);
         ring_.wakeAll();
@@ -410,6 +423,10 @@ void Pipeline::runSourceFd() {
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) {
+      if (waitFd(fd, POLLIN, &stop_)) continue;
+      return;  // stopped
+    }
     if (n < 0) emitError(errno, "read", options_.sourceName, "", false);
     // end of input (or a read error): what was read still goes out, then the end marker
     if (!ring_.waitForSpace(ring_.slotsForMarker(), stop_, waited)) return;
@@ -450,7 +467,7 @@ void Pipeline::runSourceMedium() {
     if (n == 0) {
       // A filemark, unless it is the zero st returns once at end of data after a filemark
       // (st.c: "Zero returned for first BLANK CHECK after EOF").
-      if (afterFilemark && isEndOfData(medium)) {
+      if (afterFilemark && statusSaysEndOfData(medium)) {
         endOfData_.store(true);
         break;
       }
@@ -464,7 +481,7 @@ void Pipeline::runSourceMedium() {
       if (filesLeft && --filesLeft == 0) break;
       continue;
     }
-    if (n == -EIO && isEndOfData(medium)) {
+    if (n == -EIO && isEndOfDataAfterEio(medium)) {
       endOfData_.store(true);
       break;
     }

@@ -103,7 +103,8 @@ class Pipeline {
   // Copies as much as fits; returns the bytes taken. When short, a Drain event follows once
   // a quarter of the ring is free again.
   size_t push(const uint8_t* data, size_t length);
-  // Queues filemarks in order with the data. False when the ring has no slot for it (wait for Drain).
+  // Queues filemarks in order with the data; count 0 is a flush (MTWEOF 0: the drive writes out its
+  // buffer). False when the ring has no slot for it (wait for Drain).
   bool filemark(uint32_t count, bool immediate, uint64_t tag);
   // No more data: the consumer drains everything and finishes. False when the ring is full.
   bool end();

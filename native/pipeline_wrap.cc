@@ -280,7 +280,7 @@ class PipelineWrap : public Napi::ObjectWrap<PipelineWrap> {
     bool immediate;
     uint64_t tag = 0;
     if (!requireArgs(info, 2, "filemark(count, immediate, tag?)") || !requireSide(env, true) ||
-        !getUint32(env, info[0], "count", 1, 1u << 20, count) || !getBool(env, info[1], "immediate", immediate))
+        !getUint32(env, info[0], "count", 0, 1u << 20, count) || !getBool(env, info[1], "immediate", immediate))
       return env.Undefined();
     if (info.Length() > 2 && !info[2].IsUndefined() && !getUint64(env, info[2], "tag", 1ull << 53, tag))
       return env.Undefined();

@@ -247,9 +247,10 @@ class SimTape final : public Medium {
   enum class Eof {
     kNone,      // ST_NOEOF
     kFilemark,  // ST_FM: a read or MTFSF just crossed a filemark
-    kEod,       // ST_EOD: end of data found; reads return -EIO
+    kEod,       // ST_EOD: end of data found by a space, MTEOM or the zero read after a filemark;
+                // reads return -EIO at once; GMT_EOD
     kEomOk,     // ST_EOM_OK: the last write went past early warning; the next write gets -ENOSPC
-    kEomAllow,  // ST_EOD_1 in st_write(): -ENOSPC was returned, the next write may proceed
+    kEomAllow,  // ST_EOD_1 in st_write(): -ENOSPC was returned, the next write may proceed; GMT_EOD
     kEomError,  // ST_EOM_ERROR: physical end of medium; writes return -EIO
   };
   // st's STps->rw: after writing, st writes a filemark before rewinding/seeking/spacing back.
@@ -455,13 +456,15 @@ int SimTape::readBlock(uint64_t i, uint8_t* data) {
   return r == 0 ? 0 : -EIO;
 }
 
-// A read at end of data. st.c read_tape(): "Zero returned for first BLANK CHECK after EOF" - right
-// after a filemark the first read at EOD returns 0 (a second filemark, the logical end of tape of
-// two consecutive filemarks), every further read -EIO.
+// A read at end of data (the drive reports BLANK CHECK). st.c read_tape(): "Zero returned for
+// first BLANK CHECK after EOF" - right after a filemark (ST_FM) the first read at EOD returns 0 (a
+// second filemark, the logical end of tape of two consecutive filemarks) and st_read() moves on to
+// ST_EOD, so GMT_EOD is reported and every further read is -EIO. Otherwise read_tape() returns -EIO
+// and leaves the eof state alone: no GMT_EOD. Only a failed space, MTEOM or that zero read set it.
 ssize_t SimTape::readAtEndOfData() {
-  const bool afterFilemark = eof_ == Eof::kFilemark;
+  if (eof_ != Eof::kFilemark) return -EIO;
   eof_ = Eof::kEod;
-  return afterFilemark ? 0 : -EIO;
+  return 0;
 }
 
 ssize_t SimTape::write(const uint8_t* data, size_t length) {
@@ -573,7 +576,8 @@ ssize_t SimTape::read(uint8_t* data, size_t length) {
     return 0;
   }
   // A block whose length is not the block size: st.c read_tape() "Incorrect block size", spaces
-  // back over it (MTBSR 1) and returns -EIO; the position stays before the block.
+  // back over it (MTBSR 1, which leaves ST_NOEOF) and returns -EIO; the position stays before it.
+  eof_ = Eof::kNone;
   return -EIO;
 }
 
@@ -860,7 +864,10 @@ int SimTape::status(struct mtget& out) {
   // st MTIOCGET: block 0 of file 0 is BOT, block 0 of a later file is just after a filemark.
   if (blkno == 0) gstat |= fileno == 0 ? GMT_BOT(0xFFFFFFFF) : GMT_EOF(0xFFFFFFFF);
   if (eof_ == Eof::kEomOk || eof_ == Eof::kEomError || pastEarlyWarning()) gstat |= GMT_EOT(0xFFFFFFFF);
-  if (eof_ == Eof::kEod) gstat |= GMT_EOD(0xFFFFFFFF);
+  // st MTIOCGET: GMT_EOD for eof >= ST_EOD_1 (other than the EOM states): ST_EOD after a space that
+  // hit BLANK CHECK, MTEOM or the zero read at EOD after a filemark; ST_EOD_1 after st_write()
+  // refused a write with -ENOSPC at early warning (kEomAllow). Not after a plain -EIO read at EOD.
+  if (eof_ == Eof::kEod || eof_ == Eof::kEomAllow) gstat |= GMT_EOD(0xFFFFFFFF);
   out.mt_gstat = gstat;
   return 0;
 }

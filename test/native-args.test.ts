@@ -76,7 +76,7 @@ t.test('createPipeline', async (t) => {
   await t.rejects(m.op('MTREW'), { code: 'EBUSY' }, 'single calls are refused while streaming');
   t.throws(() => create({ slotSize: 16384, slotCount: 4, source: 'js', sink: { medium: m.handle } }, cb), { code: 'EBUSY' });
   t.throws(() => p.push!('text'), TypeError);
-  t.throws(() => p.filemark!(0, false), TypeError);
+  t.throws(() => p.filemark!(-1, false), TypeError);
   t.throws(() => p.filemark!(1, 'yes'), TypeError);
   t.throws(() => p.pull!(1024), TypeError, 'pull on a pipeline whose sink is not js');
   t.throws(() => p.consumeMarker!(), TypeError);

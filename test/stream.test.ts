@@ -252,3 +252,14 @@ t.test('transfer: sim tape to file and back through descriptors', async (t) => {
   t.equal(sha256(readFileSync(join(dir, 'out'))), sha256(data));
   await sim.close();
 });
+
+t.test('flushToMedium resolves once the data before it is on the medium', async (t) => {
+  const dir = tempDir(t);
+  const m = await Medium.open({ kind: 'sim', path: join(dir, 'flush.simtape') }, { create: true });
+  const w = new TapeWriter(m, { blockSize: 16384, bufferSize: 16384 * 64 }); // 67 % start: would wait
+  await writeAll(w, [pseudoRandom(100_000, 3)]);
+  const at = await w.flushToMedium();
+  t.same(at, { blocks: 7, bytes: 100_000, filemarks: 0, unwrittenBytes: 0 }, 'a short last block, no filemark');
+  await endWriter(w);
+  await m.close();
+});

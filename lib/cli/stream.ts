@@ -107,7 +107,7 @@ async function runStream(o: StreamOptions): Promise<number> {
     const sinkEnd: TransferSink = { medium: sink };
     const transfer = new Transfer(input.source, sinkEnd, {
       blockSize,
-      bufferSize: Math.max(bufferSize, 2 * blockSize),
+      bufferSize,
       highWater,
       lowWater: 0,
       fileOffsets: o.fileOffsets ?? false,

@@ -7,7 +7,7 @@
  * caller.
  */
 import { isDeviceError } from '../native/errors.js';
-import type { Medium } from './medium.js';
+import { isEndOfData, type Medium } from './medium.js';
 
 export interface DetectOptions {
   /** First buffer size to try (default 64 KiB). */
@@ -44,7 +44,7 @@ export async function detectBlockSize(medium: Medium, options: DetectOptions = {
           await medium.op('MTBSR', 1); // st consumed the block: step back before trying larger
           continue;
         }
-        if (isDeviceError(e, 'EIO') && (await medium.status()).flags.includes('EOD')) return { kind: 'endOfData' };
+        if (await isEndOfData(medium, e)) return { kind: 'endOfData' };
         if (stopOnError) break;
       }
     }

@@ -142,11 +142,22 @@ export class Medium {
   }
 }
 
-/** True when an error means "end of recorded data" rather than a failure. */
+/**
+ * After a read failed: end of recorded data, or a real error? st sets GMT_EOD only after the zero
+ * read that follows a filemark, a failed space or MTEOM; a plain EIO read at end of data leaves it
+ * clear, so a space over one block settles it (at end of data it fails and sets GMT_EOD; after a
+ * medium error it may step past the bad block).
+ */
 export async function isEndOfData(medium: Medium, error: unknown): Promise<boolean> {
   if (!isDeviceError(error, 'EIO')) return false;
   try {
-    return (await medium.status()).flags.includes('EOD');
+    if ((await medium.status()).flags.includes('EOD')) return true;
+    try {
+      await medium.op('MTFSR', 1);
+      return false;
+    } catch {
+      return (await medium.status()).flags.includes('EOD');
+    }
   } catch {
     return false;
   }

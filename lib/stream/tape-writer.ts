@@ -73,6 +73,14 @@ export class TapeWriter extends Writable {
     });
   }
 
+  /**
+   * Resolves once everything written before it is on the medium: a synchronous zero-count filemark
+   * (MTWEOF 0), which makes a drive write out its buffer and a data file fdatasync.
+   */
+  flushToMedium(): Promise<MediumPosition> {
+    return this.filemark(0);
+  }
+
   /** After an early-warning pause: let the writer thread go on (finish the file). */
   continueAfterEarlyWarning(): void {
     this.pipeline.resume();
