@@ -121,34 +121,15 @@ class PipelineWrap : public Napi::ObjectWrap<PipelineWrap> {
       return;
     }
     Claims claims;
-    if (!endpoint(env, o.Get("source"), "source", true, options, claims) ||
-        !endpoint(env, o.Get("sink"), "sink", false, options, claims))
-      { releaseOnFailure(options, claims); return; }
-    if (options.source == Endpoint::Js && options.sink == Endpoint::Js) {
+    bool valid = endpoint(env, o.Get("source"), "source", true, options, claims) &&
+                 endpoint(env, o.Get("sink"), "sink", false, options, claims);
+    if (valid && options.source == Endpoint::Js && options.sink == Endpoint::Js) {
       Napi::TypeError::New(env, "source and sink cannot both be 'js'").ThrowAsJavaScriptException();
-      { releaseOnFailure(options, claims); return; }
+      valid = false;
     }
-    // Claim the media last, so a failed argument leaves them free.
-    for (auto* slot : {&claims.source, &claims.sink}) {
-      if (!*slot) continue;
-      std::unique_lock<std::mutex> lock((*slot)->mutex, std::try_to_lock);
-      if (!lock.owns_lock() || (*slot)->streaming.exchange(true)) {
-        deviceError(env, EBUSY, "stream", (*slot)->path, "the medium is busy").ThrowAsJavaScriptException();
-        if (slot == &claims.sink && claims.source) claims.source->streaming.store(false);
-        claims.source.reset();
-        claims.sink.reset();
-        { releaseOnFailure(options, claims); return; }
-      }
-      if (!(*slot)->medium) {
-        (*slot)->streaming.store(false);
-        deviceError(env, EBADF, "stream", (*slot)->path, "the medium is closed").ThrowAsJavaScriptException();
-        if (slot == &claims.sink && claims.source) claims.source->streaming.store(false);
-        claims.source.reset();
-        claims.sink.reset();
-        { releaseOnFailure(options, claims); return; }
-      }
-      if (slot == &claims.source) options.sourceMedium = (*slot)->medium;
-      else options.sinkMedium = (*slot)->medium;
+    if (!valid || !claimMedia(env, options, claims)) {
+      releaseOnFailure(options, claims);
+      return;
     }
 
     auto* held = new Claims(std::move(claims));
@@ -190,6 +171,31 @@ class PipelineWrap : public Napi::ObjectWrap<PipelineWrap> {
   }
 
  private:
+  // Claims the media last, so a failed argument leaves them free: a medium with a call in flight
+  // or another stream is busy (EBUSY), a closed one is EBADF.
+  static bool claimMedia(Napi::Env env, PipelineOptions& options, Claims& claims) {
+    std::shared_ptr<MediumSlot> claimed[2];
+    int n = 0;
+    for (auto* slot : {&claims.source, &claims.sink}) {
+      if (!*slot) continue;
+      std::unique_lock<std::mutex> lock((*slot)->mutex, std::try_to_lock);
+      int err = 0;
+      if (!lock.owns_lock() || (*slot)->streaming.load()) err = EBUSY;
+      else if (!(*slot)->medium) err = EBADF;
+      if (err) {
+        for (int i = 0; i < n; ++i) claimed[i]->streaming.store(false);
+        deviceError(env, err, "stream", (*slot)->path, err == EBUSY ? "the medium is busy" : "the medium is closed")
+            .ThrowAsJavaScriptException();
+        return false;
+      }
+      (*slot)->streaming.store(true);
+      claimed[n++] = *slot;
+      if (slot == &claims.source) options.sourceMedium = (*slot)->medium;
+      else options.sinkMedium = (*slot)->medium;
+    }
+    return true;
+  }
+
   static void releaseOnFailure(PipelineOptions& options, Claims& claims) {
     if (options.sourceFd >= 0) ::close(options.sourceFd);
     if (options.sinkFd >= 0) ::close(options.sinkFd);
