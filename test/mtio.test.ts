@@ -26,7 +26,7 @@ t.test('decode: an LTO-8 drive at BOT, variable blocks', async (t) => {
 });
 
 t.test('decode: every GMT bit, fixed blocks, soft errors, partition', async (t) => {
-  const s = decodeMtStatus({ type: 0x72, resid: 1, dsreg: 0x00004000, gstat: 0xfdc58000 >>> 0, erreg: 0x12340007, fileno: 3, blkno: -1 });
+  const s = decodeMtStatus({ type: 0x72, resid: 1, dsreg: 0x00004000, gstat: 0xfde58000, erreg: 0x12340007, fileno: 3, blkno: -1 });
   t.same(s.flags, ['EOF', 'BOT', 'EOT', 'SM', 'EOD', 'WR_PROT', 'ONLINE', 'D_6250', 'D_1600', 'D_800', 'DR_OPEN', 'IM_REP_EN', 'CLN']);
   t.equal(s.blockSize, 16384);
   t.equal(s.softErrors, 7);
