@@ -180,6 +180,12 @@ t.test('block size detection: grows on ENOMEM, leaves the position', async (t) =
   t.equal(sha256(await readFile(m, 100000)), sha256(pseudoRandom(100000, 1), pseudoRandom(100000, 2)));
   t.same(await detectBlockSize(m), { kind: 'endOfData' }, 'after the last filemark: end of data');
   await m.rewind();
+  const reader = await TapeReader.detect(m, { bufferSize: 1 << 20, initial: 4096 });
+  t.equal(reader.blockSize, 100000, 'TapeReader.detect sizes its slots to the block found');
+  const parts: Buffer[] = [];
+  for await (const c of reader) parts.push(c as Buffer);
+  t.equal(Buffer.concat(parts).length, 200000);
+  await m.rewind();
   await t.rejects(detectBlockSize(m, { initial: 16384, max: 65536 }), { code: 'ENOMEM' }, 'larger than max');
   await m.close();
 });

@@ -6,6 +6,7 @@
  */
 import { Readable } from 'node:stream';
 import { native, type NativePipeline, type PipelineEvent, type PipelineStats } from '../native/binding.js';
+import { detectBlockSize, type DetectOptions } from '../drive/blocksize.js';
 import type { Medium } from '../drive/medium.js';
 import { ringGeometry } from './geometry.js';
 import { StreamError, positionOf, resultOf, type StreamResult } from './result.js';
@@ -22,6 +23,7 @@ export class TapeReader extends Readable {
   readonly result: Promise<StreamResult>;
   private readonly pipeline: NativePipeline;
   private readonly pullSize: number;
+  private readonly slotSize: number;
   private waiting = false;
   private endPulled = false;
   private finished = false;
@@ -33,6 +35,7 @@ export class TapeReader extends Readable {
   constructor(source: Medium, options: TapeReaderOptions) {
     super({ highWaterMark: 4 << 20 });
     const { slotSize, slotCount } = ringGeometry(options);
+    this.slotSize = slotSize;
     this.pullSize = Math.max(slotSize, 1 << 20);
     this.result = new Promise((resolve, reject) => {
       this.resolveResult = resolve;
@@ -43,6 +46,22 @@ export class TapeReader extends Readable {
       { slotSize, slotCount, source: { medium: source.handle, files: options.files ?? 1 }, sink: 'js' },
       (e) => this.onEvent(e),
     );
+  }
+
+  /**
+   * A reader whose slot size is the block size found on the medium (variable-block tapes: grow on
+   * ENOMEM, then the sizes ever used; see detectBlockSize). The size found is `reader.blockSize`.
+   */
+  static async detect(source: Medium, options: Omit<TapeReaderOptions, 'blockSize'> & DetectOptions): Promise<TapeReader> {
+    const found = await detectBlockSize(source, options);
+    // a filemark or end of data first: any slot size will do for what follows it
+    const blockSize = found.kind === 'block' ? found.blockSize : (options.initial ?? 64 << 10);
+    return new TapeReader(source, { ...options, blockSize, bufferSize: Math.max(options.bufferSize, 2 * blockSize) });
+  }
+
+  /** The slot size: the largest block this reader accepts. */
+  get blockSize(): number {
+    return this.slotSize;
   }
 
   stats(): PipelineStats {
