@@ -3,8 +3,8 @@
 // Blocks are written where they fall: the stream layer pads records to the record size when file
 // offsets are asked for (butc places every 16 KiB record at a 16 KiB offset, BUTC-SPEC §2.3), so
 // this file only moves bytes. Filemarks do not exist in a data file: MTWEOFI is a no-op and MTWEOF
-// syncs the data (the durability point a filemark is on tape). Reading at end of file behaves like
-// end of data on tape (-EIO with GMT_EOD in the status).
+// syncs the data (the durability point a filemark is on tape). Reading at end of file returns -EIO,
+// and the status shows GMT_EOD whenever the position is at the end of the file.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
