@@ -1,6 +1,7 @@
 #include "medium_wrap.h"
 
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <functional>
 #include <vector>
@@ -226,15 +227,16 @@ Napi::Value MediumWrap::Op(const Napi::CallbackInfo& info) {
         .ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  double countValue = 1;
+  uint32_t count = 1;
   if (info.Length() > 1 && !info[1].IsUndefined()) {
-    // MTSETDRVBUFFER takes option words up to 0xffffffff; everything else an int
-    uint64_t count;
-    if (!getUint64(env, info[1], "count", 0xffffffffull, count)) return env.Undefined();
-    countValue = static_cast<double>(count);
+    // MTSETDRVBUFFER takes option words up to 0xffffffff (MT_ST_SET_CLN is the top bit); every
+    // other op a non-negative int: mt_count is an int, and st spaces backwards on a negative one.
+    uint32_t max = code == MTSETDRVBUFFER ? 0xffffffffu : static_cast<uint32_t>(INT32_MAX);
+    if (!getUint32(env, info[1], "count", 0, max, count)) return env.Undefined();
   }
-  int count = static_cast<int>(static_cast<uint32_t>(countValue));
-  return (new MediumCall(env, slot_, name, [code, count](Medium& m) { return m.op(code, count); }, nullptr))->Start();
+  int mtCount = static_cast<int>(count);  // MTSETDRVBUFFER's option word keeps its bits
+  return (new MediumCall(env, slot_, name, [code, mtCount](Medium& m) { return m.op(code, mtCount); }, nullptr))
+      ->Start();
 }
 
 Napi::Value MediumWrap::Status(const Napi::CallbackInfo& info) {

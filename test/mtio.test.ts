@@ -25,6 +25,11 @@ t.test('decode: an LTO-8 drive at BOT, variable blocks', async (t) => {
   );
 });
 
+t.test('format: status bits unpadded, as mt prints them (empty drive: 50000)', async (t) => {
+  const s = decodeMtStatus({ type: 0x72, resid: 0, dsreg: 0, gstat: 0x50000, erreg: 0, fileno: -1, blkno: -1 });
+  t.match(formatMtStatus(s), /File number=-1, block number=-1, partition=0\.\n[^]*General status bits on \(50000\):\n DR_OPEN IM_REP_EN$/);
+});
+
 t.test('decode: every GMT bit, fixed blocks, soft errors, partition', async (t) => {
   const s = decodeMtStatus({ type: 0x72, resid: 1, dsreg: 0x00004000, gstat: 0xfde58000, erreg: 0x12340007, fileno: 3, blkno: -1 });
   t.same(s.flags, ['EOF', 'BOT', 'EOT', 'SM', 'EOD', 'WR_PROT', 'ONLINE', 'D_6250', 'D_1600', 'D_800', 'DR_OPEN', 'IM_REP_EN', 'CLN']);

@@ -34,6 +34,9 @@ t.test('Medium methods', async (t) => {
   t.throws(() => h.op!(5), TypeError);
   t.throws(() => h.op!('MTFSF', -1), TypeError);
   t.throws(() => h.op!('MTFSF', 2 ** 40), TypeError);
+  t.throws(() => h.op!('MTFSF', 0xffffffff), TypeError, 'no count wraps to a negative mt_count');
+  t.throws(() => h.op!('MTBSF', 0x80000000), TypeError);
+  await m.op('MTSETDRVBUFFER', 0x80000000 >>> 0); // MT_ST_SET_CLN: the top bit is an option word's
   t.throws(() => h.write!('text'), TypeError);
   t.throws(() => h.write!(Buffer.alloc(0)), TypeError);
   t.throws(() => h.write!(), TypeError);

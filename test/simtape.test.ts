@@ -237,7 +237,7 @@ t.test('fixed-block mode', async (t) => {
   await t.rejects(m.read(512), { code: 'EIO' });
 
   await t.rejects(m.op('MTSETBLK', 1 << 24), { code: 'EINVAL', op: 'MTSETBLK' }, 'above 16 MiB - 1');
-  await t.rejects(m.op('MTSETBLK', 0xffffffff), { code: 'EINVAL' }, 'a count that is -1 as an int');
+  t.throws(() => m.op('MTSETBLK', 0xffffffff), TypeError, 'a count that would be -1 as an int');
   t.equal((await m.status()).blockSize, 512, 'unchanged');
   await m.close();
 
@@ -350,12 +350,10 @@ t.test('space operations, MTEOM, MTSEEK: positions, residuals and flags', async 
   await m.op('MTFSR', 0);
   t.same(await pos(m), { file: 0, block: 0, tell: 0, flags: 'BOT' }, 'MTFSR 0 does nothing');
 
-  // Counts above 2^31 reach the driver as negative ints: SCSI SPACE then goes the other way.
-  await m.op('MTEOM');
-  await m.op('MTFSF', 0xffffffff);
-  t.same(await pos(m), { file: 2, block: 0, tell: 7, flags: 'EOF' }, 'MTFSF -1 = MTBSF 1');
-  await t.rejects(m.op('MTBSR', 0xffffffff), { code: 'EIO' }, 'MTBSR -1 = MTFSR 1, over filemark 7');
-  t.same(await pos(m), { file: 3, block: 0, tell: 8, flags: 'EOF' });
+  // Counts above 2^31 would reach the driver as negative ints and SCSI SPACE would go the other
+  // way (seen on the real st driver): they are refused before the driver.
+  t.throws(() => m.op('MTFSF', 0xffffffff), TypeError, 'MTFSF 0xffffffff is not MTBSF 1');
+  t.throws(() => m.op('MTBSR', 0x80000000), TypeError);
 
   await m.op('MTSEEK', 5);
   t.same(await pos(m), { file: 1, block: 1, tell: 5, flags: '' }, 'MTSEEK 5');
@@ -368,7 +366,7 @@ t.test('space operations, MTEOM, MTSEEK: positions, residuals and flags', async 
   t.same(await pos(m), { file: 3, block: 1, tell: 9, flags: '' }, 'MTSEEK to EOD: st does not know it is there');
   await t.rejects(m.op('MTSEEK', 100), { code: 'EIO', op: 'MTSEEK' }, 'MTSEEK beyond EOD');
   t.same(await pos(m), { file: 3, block: 1, tell: 9, flags: '' }, 'left at EOD; set_location leaves ST_NOEOF');
-  await t.rejects(m.op('MTSEEK', 0x80000000), { code: 'EINVAL' }, 'a negative block number');
+  t.throws(() => m.op('MTSEEK', 0x80000000), TypeError, 'a block number that would be negative');
   await m.seek(0);
   t.same(await pos(m), { file: 0, block: 0, tell: 0, flags: 'BOT' });
   await m.close();
@@ -412,8 +410,8 @@ t.test('the other operations: density, drive buffer, compression, retension, off
   t.throws(() => m.op('MTFSF', 2 ** 40), TypeError, 'so is one beyond 32 bits');
   t.throws(() => m.op('MTFSF', 1.5), TypeError, 'and a fraction');
   await t.rejects(m.op('MTWEOF', 0x1000000), { code: 'EINVAL', op: 'MTWEOF' }, 'WRITE FILEMARKS has a 24-bit count');
-  await t.rejects(m.op('MTWEOF', 0xffffffff), { code: 'EINVAL' }, 'MTWEOF -1');
-  await t.rejects(m.op('MTWEOFI', 0xffffffff), { code: 'EINVAL' }, 'MTWEOFI -1');
+  t.throws(() => m.op('MTWEOF', 0xffffffff), TypeError, 'MTWEOF -1');
+  t.throws(() => m.op('MTWEOFI', 0xffffffff), TypeError, 'MTWEOFI -1');
   t.same(await pos(m), { file: 0, block: 0, tell: 0, flags: 'BOT' }, 'nothing written');
 
   // Offline and unload: no cartridge until MTLOAD.

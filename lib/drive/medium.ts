@@ -108,8 +108,8 @@ export class Medium {
   writeFilemarks(count = 1, immediate = false): Promise<void> {
     return this.op(immediate ? 'MTWEOFI' : 'MTWEOF', count);
   }
-  async status(): Promise<MtStatus> {
-    return decodeMtStatus(await this.handle.status());
+  status(): Promise<MtStatus> {
+    return this.handle.status().then(decodeMtStatus);
   }
   /** MTIOCPOS: the logical block number. */
   tell(): Promise<number> {
@@ -126,9 +126,8 @@ export class Medium {
    * One block of at most `length` bytes, or a filemark. A larger block fails with ENOMEM (and is
    * consumed, as st does); end of data fails with EIO.
    */
-  async read(length: number): Promise<ReadResult> {
-    const data = await this.handle.read(length);
-    return data.length === 0 ? { kind: 'filemark' } : { kind: 'data', data };
+  read(length: number): Promise<ReadResult> {
+    return this.handle.read(length).then((data) => (data.length === 0 ? { kind: 'filemark' } : { kind: 'data', data }));
   }
   sync(): Promise<void> {
     return this.handle.sync();

@@ -90,13 +90,12 @@ export function decodeMtStatus(raw: RawMtStatus): MtStatus {
 
 /** The text `mt status` (mt-st 1.x) prints for a SCSI tape. */
 export function formatMtStatus(s: MtStatus): string {
-  const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
   return [
     `${s.typeName} tape drive:`,
     `File number=${s.fileno}, block number=${s.blkno}, partition=${s.partition}.`,
     `Tape block size ${s.blockSize} bytes. Density code 0x${s.density.toString(16)} (${s.densityName}).`,
     `Soft error count since last status=${s.softErrors}`,
-    `General status bits on (${hex(s.gstat, 8)}):`,
+    `General status bits on (${s.gstat.toString(16)}):`,
     ` ${s.flags.join(' ')}`,
   ].join('\n');
 }
