@@ -11,6 +11,7 @@
         "native/sim_tape.cc",
         "native/ring.cc",
         "native/pipeline.cc",
+        "native/pipeline_mapped.cc",
         "native/pipeline_wrap.cc",
         "native/sg_io.cc"
       ],

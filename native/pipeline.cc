@@ -40,6 +40,7 @@ Pipeline::~Pipeline() {
   abort();
   for (auto& t : threads_)
     if (t.joinable()) t.join();
+  unmapReleased(true);
   if (options_.sourceFd >= 0) ::close(options_.sourceFd);
   if (options_.sinkFd >= 0) ::close(options_.sinkFd);
 }
@@ -53,7 +54,7 @@ int Pipeline::start() {
   readableSlots_ = std::max<uint64_t>(1, std::min<uint64_t>(n / 4, 64));
 
   std::vector<void (Pipeline::*)()> runs;
-  if (options_.source == Endpoint::Fd) runs.push_back(&Pipeline::runSourceFd);
+  if (options_.source == Endpoint::Fd) runs.push_back(mappable() ? &Pipeline::runSourceMapped : &Pipeline::runSourceFd);
   if (options_.source == Endpoint::Medium) runs.push_back(&Pipeline::runSourceMedium);
   if (options_.sink == Endpoint::Medium) runs.push_back(&Pipeline::runSinkMedium);
   if (options_.sink == Endpoint::Fd) runs.push_back(&Pipeline::runSinkFd);
@@ -150,7 +151,7 @@ size_t Pipeline::pull(uint8_t* out, size_t maxBytes, SlotMeta& marker) {
   while (tail + slots < head) {
     const SlotMeta& m = ring_.meta(tail + slots);
     if (m.kind != SlotKind::Data || copied + m.length > maxBytes) break;
-    std::memcpy(out + copied, ring_.data(tail + slots), m.length);
+    std::memcpy(out + copied, ring_.bytes(tail + slots), m.length);
     copied += m.length;
     ++slots;
   }
@@ -258,7 +259,7 @@ void Pipeline::runSinkMedium() {
   bool retried = false;  // after early warning st fails every other write: retry a block once
   while (waitToDrain(draining)) {
     uint64_t t = ring_.tail();
-    const SlotMeta& meta = ring_.meta(t);
+    const SlotMeta meta = ring_.meta(t);  // a copy: the slot is handed back before the event
     if (meta.kind == SlotKind::End) {
       ring_.release(1);
       return;
@@ -280,11 +281,15 @@ void Pipeline::runSinkMedium() {
       afterConsume();
       continue;
     }
-    uint8_t* block = ring_.data(t);
+    const uint8_t* block = ring_.bytes(t);
     uint32_t payload = meta.length;
     uint32_t length = payload;
     if (options_.fileOffsets && length < slotSize) {
-      std::memset(block + length, 0, slotSize - length);  // a short record is padded (BUTC-SPEC §2.3)
+      // A short record is padded (BUTC-SPEC §2.3), in the slot's own memory.
+      uint8_t* own = ring_.data(t);
+      if (block != own) std::memcpy(own, block, length);
+      std::memset(own + length, 0, slotSize - length);
+      block = own;
       length = slotSize;
     }
     uint64_t t0 = monotonicNs();
@@ -346,7 +351,7 @@ void Pipeline::runSinkFd() {
   struct iovec iov[kMaxIov];
   while (waitToDrain(draining)) {
     uint64_t tail = ring_.tail(), head = ring_.head();
-    const SlotMeta& first = ring_.meta(tail);
+    const SlotMeta first = ring_.meta(tail);  // a copy: the slot is handed back below
     if (first.kind != SlotKind::Data) {
       ring_.release(1);
       if (first.kind == SlotKind::End) return;
@@ -364,7 +369,7 @@ void Pipeline::runSinkFd() {
     for (uint64_t i = tail; i < head && count < kMaxIov; ++i) {
       const SlotMeta& m = ring_.meta(i);
       if (m.kind != SlotKind::Data) break;
-      iov[count].iov_base = ring_.data(i);
+      iov[count].iov_base = const_cast<uint8_t*>(ring_.bytes(i));
       iov[count].iov_len = m.length;
       total += m.length;
       ++count;

@@ -18,6 +18,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -48,6 +49,7 @@ struct PipelineOptions {
   std::string sinkName;
   bool pauseAtEarlyWarning = false;
   uint32_t files = 1;  // medium source: filemarks to read before ending; 0 = to end of data
+  bool mapInput = true;  // fd source that is a regular file: zero-copy through mmap
 };
 
 enum class EventType { Drain, Readable, EarlyWarning, Filemark, Error, Finish };
@@ -129,6 +131,9 @@ class Pipeline {
   void runSinkMedium();
   void runSinkFd();
   void runSourceFd();
+  void runSourceMapped();
+  bool mappable() const;
+  void unmapReleased(bool all);
   void runSourceMedium();
   // Drain gate for native sinks: waits until a run may start (high water, a marker, the end).
   bool waitToDrain(bool& draining);
@@ -160,6 +165,12 @@ class Pipeline {
   bool paused_ = false;
   std::atomic<bool> aborted_{false};
   std::atomic<bool> endOfData_{false};
+  struct Mapping {
+    void* address;
+    size_t length;
+    uint64_t lastIndex;  // the last ring index that refers into it
+  };
+  std::deque<Mapping> mappings_;  // source thread only (and the destructor)
   std::atomic<int> threadsRunning_{0};
   std::vector<std::thread> threads_;
 };

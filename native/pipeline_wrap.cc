@@ -110,7 +110,7 @@ class PipelineWrap : public Napi::ObjectWrap<PipelineWrap> {
     if (!getUint32(env, slotSize, "slotSize", 1, 64u << 20, options.slotSize) ||
         !getUint32(env, slotCount, "slotCount", 2, 1u << 24, options.slotCount) ||
         !optFraction(o, "highWater", options.highWater) || !optFraction(o, "lowWater", options.lowWater) ||
-        !optBool(o, "fileOffsets", options.fileOffsets))
+        !optBool(o, "fileOffsets", options.fileOffsets) || !optBool(o, "mapInput", options.mapInput))
       return;
     if (static_cast<uint64_t>(options.slotSize) * options.slotCount > (64ull << 30)) {
       Napi::TypeError::New(env, "slotSize x slotCount must not exceed 64 GiB").ThrowAsJavaScriptException();

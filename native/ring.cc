@@ -35,8 +35,10 @@ bool Ring::allocate(uint32_t slotSize, uint32_t slotCount) {
 
 uint8_t* Ring::writable(size_t maxBytes, size_t& room) {
   uint64_t head = head_.load(std::memory_order_relaxed);
-  uint64_t freeSlots = slotCount_ - (head - tail_.load(std::memory_order_acquire));
-  uint64_t beforeWrap = slotCount_ - head % slotCount_;
+  uint64_t tail = tail_.load(std::memory_order_acquire);
+  if (head == tail && partial_ == 0) base_.store(head, std::memory_order_relaxed);  // empty: start over
+  uint64_t freeSlots = slotCount_ - (head - tail);
+  uint64_t beforeWrap = slotCount_ - physical(head);
   uint64_t slots = freeSlots < beforeWrap ? freeSlots : beforeWrap;
   size_t span = static_cast<size_t>(slots) * slotSize_;
   span = span > partial_ ? span - partial_ : 0;
@@ -44,14 +46,10 @@ uint8_t* Ring::writable(size_t maxBytes, size_t& room) {
   return data(head) + partial_;
 }
 
-void Ring::publish(uint32_t length) {
-  uint64_t head = head_.load(std::memory_order_relaxed);
-  SlotMeta& m = meta_[head % slotCount_];
-  m.length = length;
-  m.kind = SlotKind::Data;
+void Ring::publishTo(uint64_t head) {
   // seq_cst pairs with the consumer's store of consumerWaiting_ (see waitForData): one of the two
   // sides always sees the other, so no wake-up is lost.
-  head_.store(head + 1, std::memory_order_seq_cst);
+  head_.store(head, std::memory_order_seq_cst);
   if (consumerWaiting_.load(std::memory_order_seq_cst)) {
     std::lock_guard<std::mutex> lock(mutex_);
     dataCv_.notify_one();
@@ -60,31 +58,47 @@ void Ring::publish(uint32_t length) {
 
 void Ring::produced(size_t n) {
   size_t total = partial_ + n;
-  while (total >= slotSize_) {
-    partial_ = 0;
-    publish(slotSize_);
-    total -= slotSize_;
+  uint64_t head = head_.load(std::memory_order_relaxed);
+  uint64_t full = total / slotSize_;
+  for (uint64_t i = 0; i < full; ++i) {
+    SlotMeta& m = meta_[physical(head + i)];
+    m.length = slotSize_;
+    m.kind = SlotKind::Data;
+    m.external = nullptr;
   }
-  partial_ = static_cast<uint32_t>(total);
+  partial_ = static_cast<uint32_t>(total % slotSize_);
+  if (full) publishTo(head + full);  // one publication (and at most one wake-up) per batch
 }
 
 void Ring::publishPartial() {
   if (partial_ == 0) return;
-  uint32_t length = partial_;
+  uint64_t head = head_.load(std::memory_order_relaxed);
+  SlotMeta& m = meta_[physical(head)];
+  m.length = partial_;
+  m.kind = SlotKind::Data;
+  m.external = nullptr;
   partial_ = 0;
-  publish(length);
+  publishTo(head + 1);
+}
+
+void Ring::publishExternal(const uint8_t* const* blocks, const uint32_t* lengths, uint32_t count) {
+  uint64_t head = head_.load(std::memory_order_relaxed);
+  for (uint32_t i = 0; i < count; ++i) {
+    SlotMeta& m = meta_[physical(head + i)];
+    m.length = lengths[i];
+    m.kind = SlotKind::Data;
+    m.external = blocks[i];
+  }
+  if (count) publishTo(head + count);
 }
 
 void Ring::publishMarker(const SlotMeta& marker) {
   publishPartial();
   uint64_t head = head_.load(std::memory_order_relaxed);
-  meta_[head % slotCount_] = marker;
+  if (head == tail_.load(std::memory_order_acquire)) base_.store(head, std::memory_order_relaxed);
+  meta_[physical(head)] = marker;
   markers_.fetch_add(1, std::memory_order_seq_cst);
-  head_.store(head + 1, std::memory_order_seq_cst);
-  if (consumerWaiting_.load(std::memory_order_seq_cst)) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    dataCv_.notify_one();
-  }
+  publishTo(head + 1);
 }
 
 bool Ring::waitForSpace(uint64_t slots, const std::atomic<bool>& stop, uint64_t& waitedNs) {
@@ -102,7 +116,7 @@ void Ring::release(uint64_t slots) {
   uint64_t tail = tail_.load(std::memory_order_relaxed);
   uint64_t markers = 0;
   for (uint64_t i = 0; i < slots; ++i)
-    if (meta_[(tail + i) % slotCount_].kind != SlotKind::Data) ++markers;
+    if (meta_[physical(tail + i)].kind != SlotKind::Data) ++markers;
   if (markers) markers_.fetch_sub(markers, std::memory_order_seq_cst);
   tail_.store(tail + slots, std::memory_order_seq_cst);
   if (producerWaiting_.load(std::memory_order_seq_cst)) {

@@ -5,7 +5,12 @@
 // allocated once, page-aligned (direct I/O and SG_IO friendly); nothing is allocated per block.
 // Indexes are monotonic 64-bit counters: fill = head - tail. Waiting uses condition variables,
 // and a side only takes the mutex to wake the other when the other has said it is waiting, so
-// the steady state costs two atomic operations per block and no system call.
+// the steady state costs a few atomic operations per batch of blocks and no system call.
+//
+// Cache: when the consumer keeps up, the ring is empty each time the producer comes back, and the
+// producer then starts again at the first slot (base_ = head). The data a fast sink sees stays in
+// the CPU cache instead of streaming through hundreds of MiB of ring; a slow sink still gets the
+// whole ring.
 #pragma once
 
 #include <atomic>
@@ -20,6 +25,9 @@ enum class SlotKind : uint8_t { Data, Filemark, End };
 
 struct SlotMeta {
   uint32_t length = 0;   // Data: bytes in the slot
+  // Data: where the bytes are when they are not in the slot's own memory (a block of a mapped input
+  // file, written to the sink straight from the page cache). Null: in the slot.
+  const uint8_t* external = nullptr;
   SlotKind kind = SlotKind::Data;
   bool immediate = false;  // Filemark: MTWEOFI instead of MTWEOF
   uint32_t count = 0;      // Filemark: how many
@@ -52,6 +60,9 @@ class Ring {
   void produced(size_t n);
   // Publish the partly filled head slot as a short block (end of a file or of the stream).
   void publishPartial();
+  // Publish `count` Data slots that refer to blocks elsewhere (blocks[i], lengths[i]), no copy.
+  // The caller has checked free() >= count and that no partial slot is pending.
+  void publishExternal(const uint8_t* const* blocks, const uint32_t* lengths, uint32_t count);
   // Slots a marker needs now (the partial slot, if any, plus the marker's own).
   uint32_t slotsForMarker() const { return partial_ ? 2 : 1; }
   // Publish a marker after any partial slot. The caller has checked free() >= slotsForMarker().
@@ -61,8 +72,14 @@ class Ring {
   bool waitForSpace(uint64_t slots, const std::atomic<bool>& stop, uint64_t& waitedNs);
 
   // ---- consumer side ----
-  const SlotMeta& meta(uint64_t index) const { return meta_[index % slotCount_]; }
-  uint8_t* data(uint64_t index) { return memory_ + (index % slotCount_) * static_cast<size_t>(slotSize_); }
+  const SlotMeta& meta(uint64_t index) const { return meta_[physical(index)]; }
+  // The slot's own memory (the producer fills it; a sink may pad a short block in it).
+  uint8_t* data(uint64_t index) { return memory_ + physical(index) * static_cast<size_t>(slotSize_); }
+  // Where a published Data slot's bytes are: its own memory or the external block it refers to.
+  const uint8_t* bytes(uint64_t index) {
+    const SlotMeta& m = meta(index);
+    return m.external ? m.external : data(index);
+  }
   uint64_t tail() const { return tail_.load(std::memory_order_relaxed); }
   uint64_t head() const { return head_.load(std::memory_order_acquire); }
   // Hand `slots` slots back to the producer.
@@ -82,7 +99,13 @@ class Ring {
   void wakeAll();
 
  private:
-  void publish(uint32_t length);
+  // Only the producer moves base_, and only while the ring is empty; the consumer reads it after it
+  // has acquired a head that covers the slot, so it always sees the base the slot was written with.
+  uint64_t physical(uint64_t index) const {
+    return (index - base_.load(std::memory_order_relaxed)) % slotCount_;
+  }
+  // Make slots [head_, head_ + count) visible to the consumer, waking it if it waits.
+  void publishTo(uint64_t head);
 
   uint8_t* memory_ = nullptr;
   SlotMeta* meta_ = nullptr;
@@ -92,6 +115,7 @@ class Ring {
 
   std::atomic<uint64_t> head_{0};
   std::atomic<uint64_t> tail_{0};
+  std::atomic<uint64_t> base_{0};
   std::atomic<uint64_t> markers_{0};  // published and not yet released
   std::mutex mutex_;
   std::condition_variable dataCv_;

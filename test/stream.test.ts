@@ -269,3 +269,29 @@ t.test('flushToMedium resolves once the data before it is on the medium', async 
   await endWriter(w);
   await m.close();
 });
+
+t.test('a regular input file: mapped (zero-copy) and read give the same blocks, from the file position', async (t) => {
+  const dir = tempDir(t);
+  const data = pseudoRandom(70_000_000 + 12345, 99); // more than one 64 MiB window, a short last block
+  writeFileSync(join(dir, 'in'), data);
+  for (const mapInput of [true, false]) {
+    for (const fileOffsets of [false, true]) {
+      const fh = await open(join(dir, 'in'), 'r');
+      await fh.read(Buffer.alloc(1000), 0, 1000, null); // the stream starts where the descriptor is
+      const sim = await Medium.open({ kind: 'sim', path: join(dir, `m${mapInput}${fileOffsets}.simtape`) }, { create: true });
+      const r = await new Transfer({ fd: fh.fd }, { medium: sim }, { blockSize: 65536, bufferSize: 4 << 20, mapInput, fileOffsets }).done;
+      await fh.close();
+      const label = `mapInput ${mapInput}, fileOffsets ${fileOffsets}`;
+      t.equal(r.stats.payloadOut, data.length - 1000, label);
+      await sim.rewind();
+      const blocks = (await readBlocks(sim, 65536)).filter((b) => b !== 'filemark') as Buffer[];
+      t.equal(blocks.length, Math.ceil((data.length - 1000) / 65536), `${label}: blocks`);
+      const last = blocks.at(-1)!;
+      t.equal(last.length, fileOffsets ? 65536 : (data.length - 1000) % 65536, `${label}: the last block`);
+      const payload = Buffer.concat(blocks).subarray(0, data.length - 1000);
+      t.equal(sha256(payload), sha256(data.subarray(1000)), `${label}: the bytes`);
+      if (fileOffsets) t.ok(last.subarray((data.length - 1000) % 65536).every((b) => b === 0), `${label}: zero padding`);
+      await sim.close();
+    }
+  }
+});

@@ -23,7 +23,7 @@ interface StreamOptions {
   filemark?: boolean;
   rate?: boolean;
   json?: boolean;
-  startAt: string;
+  startAt?: string;
   files: string;
   simCapacity?: string;
   simEarlyWarning?: string;
@@ -42,7 +42,7 @@ export function streamCommand(): Command {
     .option('--filemark', 'write a filemark after the data (tape and sim outputs)')
     .option('--rate', 'print the rate every second even when stderr is not a terminal')
     .option('--json', 'print the summary as JSON on stdout')
-    .option('--start-at <percent>', 'start writing when the ring is this full (afbackup: 67)', '67')
+    .option('--start-at <percent>', 'start writing when the ring is this full (default 67 for tapes, as afbackup; 0 for files and pipes)')
     .option('--files <n>', "tape input: tape files to read ('all' = to end of data)", '1')
     .addOption(new Option('--sim-capacity <size>', 'sim output created now: cartridge capacity'))
     .addOption(new Option('--sim-early-warning <size>', 'sim output created now: early-warning zone'))
@@ -93,7 +93,6 @@ async function runStream(o: StreamOptions): Promise<number> {
   const files = o.files === 'all' ? 0 : Number(o.files);
   if (!Number.isSafeInteger(files) || files < 0) throw new RangeError(`--files: '${o.files}' must be a number or 'all'`);
   const bufferSize = parseSize(o.buffer, '--buffer');
-  const highWater = percent(o.startAt, '--start-at');
 
   const input = await openSource(inSpec, files);
   let sink: Medium | undefined;
@@ -104,6 +103,8 @@ async function runStream(o: StreamOptions): Promise<number> {
       if (found.kind === 'block') blockSize = found.blockSize;
     }
     sink = await openSink(outSpec, o);
+    // The watermark keeps a drive streaming; a file or a pipe gains nothing from waiting for it.
+    const highWater = o.startAt !== undefined ? percent(o.startAt, '--start-at') : sink.kind === 'file' ? 0 : 0.67;
     const sinkEnd: TransferSink = { medium: sink };
     const transfer = new Transfer(input.source, sinkEnd, {
       blockSize,

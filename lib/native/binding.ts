@@ -80,6 +80,7 @@ export interface NativePipelineOptions {
   highWater?: number;
   lowWater?: number;
   fileOffsets?: boolean;
+  mapInput?: boolean;
   source: PipelineEndpoint;
   sink: PipelineEndpoint;
 }

@@ -10,6 +10,11 @@ export interface RingOptions {
   lowWater?: number;
   /** Pad every record to the block size so record k lies at offset k × blockSize (butc FILE mode). */
   fileOffsets?: boolean;
+  /**
+   * A regular input file is mapped and its blocks written straight from the page cache (default
+   * true); false reads it into the ring like a pipe.
+   */
+  mapInput?: boolean;
 }
 
 export const DEFAULT_BLOCK_SIZE = 256 * 1024;

@@ -42,6 +42,7 @@ export class Transfer extends EventEmitter {
         highWater: options.highWater ?? 0.67,
         lowWater: options.lowWater ?? 0,
         fileOffsets: options.fileOffsets ?? false,
+        mapInput: options.mapInput ?? true,
         source: 'fd' in source ? source : { medium: source.medium.handle, files: source.files ?? 1 },
         sink: 'fd' in sink ? sink : { medium: sink.medium.handle, pauseAtEarlyWarning: sink.pauseAtEarlyWarning ?? false },
       },
