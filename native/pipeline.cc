@@ -2,6 +2,8 @@
 
 #include "fd_wait.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -409,6 +411,11 @@ void Pipeline::runSinkFd() {
 void Pipeline::runSourceFd() {
   const int fd = options_.sourceFd;
   uint64_t waited = 0;
+  // A pipe holds 64 KiB by default: each read() then brings at most that, and the writer on the
+  // other side blocks every 64 KiB. Ask for 1 MiB (the unprivileged limit, /proc/sys/fs/pipe-max-size);
+  // if the kernel says no, the pipe stays as it was.
+  struct stat st;
+  if (::fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)) ::fcntl(fd, F_SETPIPE_SZ, static_cast<int>(kMaxInputRead));
   for (;;) {
     uint64_t before = waited;
     if (!ring_.waitForSpace(1, stop_, waited)) return;
