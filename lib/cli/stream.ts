@@ -23,6 +23,7 @@ interface StreamOptions {
   filemark?: boolean;
   rate?: boolean;
   json?: boolean;
+  map: boolean;
   startAt?: string;
   files: string;
   simCapacity?: string;
@@ -42,6 +43,7 @@ export function streamCommand(): Command {
     .option('--filemark', 'write a filemark after the data (tape and sim outputs)')
     .option('--rate', 'print the rate every second even when stderr is not a terminal')
     .option('--json', 'print the summary as JSON on stdout')
+    .option('--no-map', 'read an input file into the ring instead of writing its blocks from the page cache')
     .option('--start-at <percent>', 'start writing when the ring is this full (default 67 for tapes, as afbackup; 0 for files and pipes)')
     .option('--files <n>', "tape input: tape files to read ('all' = to end of data)", '1')
     .addOption(new Option('--sim-capacity <size>', 'sim output created now: cartridge capacity'))
@@ -112,6 +114,7 @@ async function runStream(o: StreamOptions): Promise<number> {
       highWater,
       lowWater: 0,
       fileOffsets: o.fileOffsets ?? false,
+      mapInput: o.map,
     });
     transfer.on('earlyWarning', (p) => {
       process.stderr.write(`\nstream: early warning on ${describeSpec(outSpec)} after ${p.blocks} blocks (${p.bytes} bytes)\n`);
