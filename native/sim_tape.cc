@@ -222,6 +222,7 @@ class SimTape final : public Medium {
     if (options_.rateBytesPerSec > 0) {
       uint64_t buffer = options_.driveBufferBytes ? options_.driveBufferBytes : kDefaultDriveBufferBytes;
       bufferNs_ = mulDiv(buffer, kNsPerSec, options_.rateBytesPerSec);
+      startBytes_ = buffer / 4;
     }
   }
   ~SimTape() override { close(); }
@@ -286,6 +287,7 @@ class SimTape final : public Medium {
 
   void modelWrite(uint64_t bytes);
   void modelDrain(bool repositioned);
+  void modelStart(uint64_t now);
 
   int fd_;
   bool fdWritable_;
@@ -329,6 +331,8 @@ class SimTape final : public Medium {
   uint64_t firstWrite_ = 0;  // time of the first modelled write
   bool modelStarted_ = false;
   bool streamed_ = false;  // the drive has moved data since it was last positioned
+  uint64_t startBytes_ = 0;    // a drive at rest starts moving once its buffer holds this much
+  uint64_t restingBytes_ = 0;  // what a drive at rest holds, waiting for startBytes_
   DriveModelStats stats_;
 };
 
@@ -889,34 +893,46 @@ int SimTape::sync() {
 
 // ---- Rate model ------------------------------------------------------------------------------------
 // A drive that moves data at rateBytesPerSec through a buffer of driveBufferBytes. busyUntil_ is
-// when it will have written everything accepted. If a write finds the buffer drained (the drive
-// stopped) after it had been streaming, the drive must back-hitch (reposition) before moving
-// again. write() returns once its data fits in the buffer, as a drive's WRITE completes when the
-// data is in its buffer.
+// when it will have written everything accepted. A drive at rest does not start the tape for one
+// block: it waits until a quarter of its buffer is full (or a sync asks for the data). If it had
+// been streaming and ran dry, starting again costs a back-hitch (a reposition). write() returns
+// once its data fits in the buffer, as a drive's WRITE completes when the data is in its buffer.
 void SimTape::modelWrite(uint64_t bytes) {
   const uint64_t now = monotonicNs();
   if (!modelStarted_) {
     modelStarted_ = true;
     firstWrite_ = now;
   }
-  if (busyUntil_ <= now) {  // the buffer ran dry: the drive has stopped
-    uint64_t start = now;
-    if (streamed_) {
-      start += options_.backHitchNs;
-      ++stats_.backHitches;
-    }
-    runStart_ = start;
-    busyUntil_ = start;
+  if (busyUntil_ <= now) {  // at rest: the buffer ran dry, or the drive has not started yet
+    restingBytes_ += bytes;
+    if (restingBytes_ < startBytes_) return;
+    modelStart(now);
+  } else {
+    const uint64_t moveNs = mulDiv(bytes, kNsPerSec, options_.rateBytesPerSec);
+    busyUntil_ += moveNs;
+    stats_.busyNs += moveNs;
   }
-  const uint64_t moveNs = mulDiv(bytes, kNsPerSec, options_.rateBytesPerSec);
-  busyUntil_ += moveNs;
-  stats_.busyNs += moveNs;
   stats_.elapsedNs = busyUntil_ - firstWrite_;
-  streamed_ = true;
   // The data not yet on tape at time t >= runStart_ is (busyUntil_ - t) * rate; before runStart_
   // (during a back-hitch) nothing drains. Wait until what is left fits in the buffer.
   const uint64_t fitsAt = busyUntil_ > bufferNs_ ? busyUntil_ - bufferNs_ : 0;
   if (fitsAt > runStart_ && fitsAt > now) sleepUntil(fitsAt);
+}
+
+// A drive at rest starts moving what its buffer holds, after a back-hitch if it had streamed.
+void SimTape::modelStart(uint64_t now) {
+  uint64_t start = now;
+  if (streamed_) {
+    start += options_.backHitchNs;
+    ++stats_.backHitches;
+  }
+  const uint64_t moveNs = mulDiv(restingBytes_, kNsPerSec, options_.rateBytesPerSec);
+  restingBytes_ = 0;
+  runStart_ = start;
+  busyUntil_ = start + moveNs;
+  stats_.busyNs += moveNs;
+  stats_.elapsedNs = busyUntil_ - firstWrite_;
+  streamed_ = true;
 }
 
 // Waits until the drive has written its buffer (a synchronous filemark, a sync, or a positioning
@@ -925,6 +941,7 @@ void SimTape::modelWrite(uint64_t bytes) {
 void SimTape::modelDrain(bool repositioned) {
   if (options_.rateBytesPerSec == 0) return;
   const uint64_t now = monotonicNs();
+  if (restingBytes_ && busyUntil_ <= now) modelStart(now);  // a sync starts the tape for what it holds
   if (busyUntil_ > now) sleepUntil(busyUntil_);
   if (repositioned) streamed_ = false;
 }

@@ -895,6 +895,8 @@ t.test('rate model: back-hitches counted, not timed', async (t) => {
   await s.rewind(); // (st's automatic filemark first)
   await s.op('MTEOM');
   await s.write(block);
+  t.equal(s.modelStats()!.busyNs, st.busyNs, 'a drive at rest does not start the tape for one block');
+  await s.write(big.subarray(0, 4 << 20)); // a quarter of the buffer: now it moves
   st = s.modelStats()!;
   t.equal(st.backHitches, 0, 'a write after positioning: no back-hitch');
   t.ok(st.elapsedNs > st.busyNs, 'but the drive was idle meanwhile');
@@ -902,10 +904,10 @@ t.test('rate model: back-hitches counted, not timed', async (t) => {
 
   // A writer that pauses longer than its data lasts stops the drive: a back-hitch per restart.
   const p = await openRated('paused.simtape');
-  const half = Buffer.alloc(512 << 10, 2); // 21 ms of data (+ 50 ms back-hitch from the second on)
+  const half = Buffer.alloc(4 << 20, 2); // a quarter of the buffer (starts the drive): 168 ms of data
   for (let burst = 0; burst < 5; burst++) {
     await p.write(half);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 300));
   }
   st = p.modelStats()!;
   t.equal(st.backHitches, 4, 'a back-hitch at every burst but the first');
