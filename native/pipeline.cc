@@ -53,6 +53,9 @@ int Pipeline::start() {
   highSlots_ = std::max<uint64_t>(1, std::min<uint64_t>(n, static_cast<uint64_t>(std::ceil(options_.highWater * n))));
   lowSlots_ = std::min<uint64_t>(highSlots_ - 1, static_cast<uint64_t>(std::floor(options_.lowWater * n)));
   drainSlots_ = std::max<uint64_t>(1, n / 4);
+  // A full ring: a native producer waits for a batch, never more than the sink frees before it
+  // rests at the low-water mark (else both would wait).
+  refillSlots_ = std::max<uint64_t>(1, std::min<uint64_t>(ring_.refillSlots(), n - lowSlots_));
   readableSlots_ = std::max<uint64_t>(1, std::min<uint64_t>(n / 4, 64));
 
   std::vector<void (Pipeline::*)()> runs;
@@ -418,7 +421,7 @@ void Pipeline::runSourceFd() {
   if (::fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)) ::fcntl(fd, F_SETPIPE_SZ, static_cast<int>(kMaxInputRead));
   for (;;) {
     uint64_t before = waited;
-    if (!ring_.waitForSpace(1, stop_, waited)) return;
+    if (!ring_.waitForSpace(ring_.free() ? 1 : refillSlots_, stop_, waited)) return;
     if (waited != before) {
       stats_.sourceStalls.fetch_add(1, std::memory_order_relaxed);
       stats_.sourceStallNs.store(waited, std::memory_order_relaxed);
@@ -456,7 +459,8 @@ void Pipeline::runSourceMedium() {
   uint64_t waited = 0;
   for (;;) {
     uint64_t before = waited;
-    if (!ring_.waitForSpace(2, stop_, waited)) return;  // a block, or a filemark and the end
+    // a block, or a filemark and the end; when full, wait for a batch
+    if (!ring_.waitForSpace(ring_.free() >= 2 ? 2 : std::max<uint64_t>(2, refillSlots_), stop_, waited)) return;
     if (waited != before) {
       stats_.sourceStalls.fetch_add(1, std::memory_order_relaxed);
       stats_.sourceStallNs.store(waited, std::memory_order_relaxed);

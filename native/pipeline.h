@@ -153,6 +153,7 @@ class Pipeline {
   uint64_t highSlots_ = 1;
   uint64_t lowSlots_ = 0;
   uint64_t drainSlots_ = 1;      // free slots that make a Drain event worth sending
+  uint64_t refillSlots_ = 1;     // free slots a waiting native producer asks for
   uint64_t readableSlots_ = 1;   // published slots that make a Readable event worth sending
 
   std::atomic<bool> stop_{false};

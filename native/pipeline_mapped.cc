@@ -63,7 +63,7 @@ void Pipeline::runSourceMapped() {
     const uint8_t* data = static_cast<const uint8_t*>(address) + (position - aligned);
     for (uint64_t offset = 0; offset < length;) {
       uint64_t before = waited;
-      if (!ring_.waitForSpace(1, stop_, waited)) {
+      if (!ring_.waitForSpace(ring_.free() ? 1 : refillSlots_, stop_, waited)) {
         mappings_.push_back({address, mapLength, ring_.head()});
         return;  // stopped: the mappings go with the pipeline
       }

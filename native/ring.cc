@@ -105,6 +105,7 @@ bool Ring::waitForSpace(uint64_t slots, const std::atomic<bool>& stop, uint64_t&
   if (free() >= slots) return !stop.load();
   uint64_t start = monotonicNs();
   std::unique_lock<std::mutex> lock(mutex_);
+  producerWants_.store(slots);
   producerWaiting_.store(true);
   spaceCv_.wait(lock, [&] { return stop.load() || free() >= slots; });
   producerWaiting_.store(false);
@@ -119,7 +120,7 @@ void Ring::release(uint64_t slots) {
     if (meta_[physical(tail + i)].kind != SlotKind::Data) ++markers;
   if (markers) markers_.fetch_sub(markers, std::memory_order_seq_cst);
   tail_.store(tail + slots, std::memory_order_seq_cst);
-  if (producerWaiting_.load(std::memory_order_seq_cst)) {
+  if (producerWaiting_.load(std::memory_order_seq_cst) && free() >= producerWants_.load(std::memory_order_relaxed)) {
     std::lock_guard<std::mutex> lock(mutex_);
     spaceCv_.notify_one();
   }

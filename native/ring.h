@@ -68,8 +68,14 @@ class Ring {
   // Publish a marker after any partial slot. The caller has checked free() >= slotsForMarker().
   void publishMarker(const SlotMeta& marker);
   // Block until `slots` slots are free or stop is set; counts as a producer stall when it waits.
-  // Returns false when stopped.
+  // Returns false when stopped. The consumer wakes the producer only once that many are free, so
+  // a producer that asks for a batch is woken once per batch, not once per block.
   bool waitForSpace(uint64_t slots, const std::atomic<bool>& stop, uint64_t& waitedNs);
+  // What a native producer asks for when the ring is full: an eighth of it, at most 1024 slots.
+  uint64_t refillSlots() const {
+    uint64_t n = slotCount_ / 8;
+    return n < 1 ? 1 : n > 1024 ? 1024 : n;
+  }
 
   // ---- consumer side ----
   const SlotMeta& meta(uint64_t index) const { return meta_[physical(index)]; }
@@ -122,6 +128,7 @@ class Ring {
   std::condition_variable spaceCv_;
   std::atomic<bool> consumerWaiting_{false};
   std::atomic<bool> producerWaiting_{false};
+  std::atomic<uint64_t> producerWants_{1};
 };
 
 uint64_t monotonicNs();

@@ -295,3 +295,18 @@ t.test('a regular input file: mapped (zero-copy) and read give the same blocks, 
     }
   }
 });
+
+t.test('high and low water marks close together: the producer and the sink never wait for each other', async (t) => {
+  const dir = tempDir(t);
+  const input = join(dir, 'sparse.in');
+  writeFileSync(input, '');
+  truncateSync(input, 64 << 20);
+  for (const mapInput of [false, true]) {
+    const fh = await open(input, 'r');
+    const sink = await Medium.open({ kind: 'file', path: '/dev/null' });
+    const r = await new Transfer({ fd: fh.fd }, { medium: sink }, { blockSize: 16384, bufferSize: 1 << 20, highWater: 0.95, lowWater: 0.9, mapInput }).done;
+    t.equal(r.stats.payloadOut, 64 << 20, `mapInput ${mapInput}: all through`);
+    await fh.close();
+    await sink.close();
+  }
+});
