@@ -156,7 +156,7 @@ size_t Pipeline::pull(uint8_t* out, size_t maxBytes, SlotMeta& marker) {
   while (tail + slots < head) {
     const SlotMeta& m = ring_.meta(tail + slots);
     if (m.kind != SlotKind::Data || copied + m.length > maxBytes) break;
-    std::memcpy(out + copied, ring_.bytes(tail + slots), m.length);
+    std::memcpy(out + copied, ring_.data(tail + slots), m.length);  // never a mapped input (mappable())
     copied += m.length;
     ++slots;
   }
@@ -290,9 +290,9 @@ void Pipeline::runSinkMedium() {
     uint32_t payload = meta.length;
     uint32_t length = payload;
     if (options_.fileOffsets && length < slotSize) {
-      // A short record is padded (BUTC-SPEC §2.3), in the slot's own memory.
+      // A short record is padded (BUTC-SPEC §2.3). File offsets never use a mapped input, so the
+      // block is in the slot's own memory.
       uint8_t* own = ring_.data(t);
-      if (block != own) std::memcpy(own, block, length);
       std::memset(own + length, 0, slotSize - length);
       block = own;
       length = slotSize;

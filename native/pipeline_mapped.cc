@@ -22,10 +22,13 @@ constexpr uint64_t kWindowBytes = 64ull << 20;
 constexpr uint32_t kBatch = 64;  // slots published at once (one wake-up)
 }  // namespace
 
+// Only where nothing but a system call reads the mapping: a file truncated under us then fails a
+// write() with EFAULT/EIO instead of raising SIGBUS in our own memcpy (the padding of a short
+// record, a copy out to JavaScript). Those cases read the file like a pipe.
 bool Pipeline::mappable() const {
   struct stat st;
-  return options_.mapInput && options_.sourceFd >= 0 && ::fstat(options_.sourceFd, &st) == 0 && S_ISREG(st.st_mode) &&
-         st.st_size > 0;
+  return options_.mapInput && !options_.fileOffsets && options_.sink != Endpoint::Js && options_.sourceFd >= 0 &&
+         ::fstat(options_.sourceFd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
 }
 
 void Pipeline::unmapReleased(bool all) {
