@@ -18,7 +18,6 @@ export interface RingOptions {
 }
 
 export const DEFAULT_BLOCK_SIZE = 256 * 1024;
-export const DEFAULT_BUFFER_SIZE = 256 * 1024 * 1024;
 
 export function ringGeometry(o: RingOptions): { slotSize: number; slotCount: number } {
   if (!Number.isSafeInteger(o.blockSize) || o.blockSize < 1 || o.blockSize > 64 << 20)
