@@ -137,10 +137,10 @@ void Pipeline::afterConsume() {
 
 // ---------------------------------------------------------------- JavaScript consumer
 
-size_t Pipeline::readableBytes() const {
+size_t Pipeline::readableBytes(size_t limit) const {
   if (!ring_.allocated()) return 0;
   size_t bytes = 0;
-  for (uint64_t i = ring_.tail(), h = ring_.head(); i < h; ++i) {
+  for (uint64_t i = ring_.tail(), h = ring_.head(); i < h && bytes < limit; ++i) {
     const SlotMeta& m = ring_.meta(i);
     if (m.kind != SlotKind::Data) break;
     bytes += m.length;
@@ -278,9 +278,7 @@ void Pipeline::runSinkMedium() {
       stats_.filemarks.fetch_add(meta.count);
       Event e{EventType::Filemark};
       e.tag = meta.tag;
-      e.blocks = stats_.blocksOut.load();
-      e.bytes = stats_.bytesOut.load();
-      e.filemarks = stats_.filemarks.load();
+      fillPosition(e);
       ring_.release(1);
       emit_(std::move(e));
       afterConsume();
@@ -317,10 +315,7 @@ void Pipeline::runSinkMedium() {
       stats_.earlyWarning.store(true);
       stats_.earlyWarningBlock.store(stats_.blocksOut.load());
       Event e{EventType::EarlyWarning};
-      e.blocks = stats_.blocksOut.load();
-      e.bytes = stats_.bytesOut.load();
-      e.filemarks = stats_.filemarks.load();
-      e.unwrittenBytes = unwrittenBytes();
+      fillPosition(e);
       if (options_.pauseAtEarlyWarning) {
         std::unique_lock<std::mutex> lock(pauseMutex_);
         paused_ = true;
@@ -363,9 +358,7 @@ void Pipeline::runSinkFd() {
       stats_.filemarks.fetch_add(first.count);
       Event e{EventType::Filemark};
       e.tag = first.tag;
-      e.blocks = stats_.blocksOut.load();
-      e.bytes = stats_.bytesOut.load();
-      e.filemarks = stats_.filemarks.load();
+      fillPosition(e);
       emit_(std::move(e));
       continue;
     }

@@ -117,7 +117,8 @@ class Pipeline {
   size_t pull(uint8_t* out, size_t maxBytes, SlotMeta& marker);
   // The marker at the head is consumed (after pull() returned it).
   void consumeMarker();
-  size_t readableBytes() const;
+  // Bytes of whole blocks ready before the next marker, counted up to at least limit.
+  size_t readableBytes(size_t limit) const;
 
   void resume();   // after an early-warning pause
   void abort();    // stop both sides as soon as they can; the medium is left where it is

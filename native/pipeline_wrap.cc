@@ -307,7 +307,7 @@ class PipelineWrap : public Napi::ObjectWrap<PipelineWrap> {
         !getUint32(env, info[0], "maxBytes", 1, 1u << 30, maxBytes))
       return env.Undefined();
     size_t want = std::max<size_t>(maxBytes, pipeline_->ring().slotSize());
-    size_t available = std::min(pipeline_->readableBytes(), want);
+    size_t available = std::min(pipeline_->readableBytes(want), want);
     SlotMeta marker;
     if (available == 0) {
       pipeline_->pull(nullptr, 0, marker);
