@@ -211,8 +211,11 @@ function parseDescriptor(d: ByteReader, page: ElementStatusPage, truncated: bool
   // then: byte 0 CODE SET (bits 3-0), byte 1 IDENTIFIER TYPE (bits 3-0), byte 3 IDENTIFIER LENGTH
   if (at + 4 <= d.length) {
     const length = d.u8(at + 3, 'IDENTIFIER LENGTH');
-    if (length > 0 && (at + 4 + length <= d.length || !truncated))
-      element.identifier = deviceIdentifier(d.u8(at, 'CODE SET') & 0x0f, d.u8(at + 1, 'IDENTIFIER TYPE') & 0x0f, d.bytes(at + 4, length, 'IDENTIFIER'));
+    // a cut-off descriptor keeps the identifier bytes that did arrive: a serial's prefix still
+    // tells drives apart (lib/changer/drive-map.ts), and `truncated` says it is partial
+    const available = truncated ? Math.min(length, d.length - at - 4) : length;
+    if (available > 0)
+      element.identifier = deviceIdentifier(d.u8(at, 'CODE SET') & 0x0f, d.u8(at + 1, 'IDENTIFIER TYPE') & 0x0f, d.bytes(at + 4, available, 'IDENTIFIER'));
   }
   return element;
 }

@@ -69,6 +69,7 @@ t.test('element address assignment and element status, one element type per comm
   t.match(drives.elements[0], { address: 256, full: false, identifier: { vendor: 'IBM', product: 'ULT3580-TD8' } });
   t.match(drives.elements[0]!.identifier!.text, /VTLDRV0001$/, 'DVCID gives the drive serial: the drive-to-element mapping');
   t.equal(drives.elements[1]!.truncated, true, "the second drive's serial is what tgt cuts off");
+  t.equal(drives.elements[1]!.identifier!.serial, 'VT', 'what arrived of it is kept: a prefix still tells drives apart');
   const noTags = parseElementStatus(data('changer', 'element status storage no voltag'), { partial: true });
   t.ok(noTags.elements.every((e) => e.primaryVolumeTag === null), 'no VOLTAG: no volume tags');
 });
