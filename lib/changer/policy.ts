@@ -38,8 +38,12 @@ export function locateBarcode(status: ChangerStatus, barcode: string): ElementRe
   return places[0]!;
 }
 
+/**
+ * The first empty slot of a kind. The ACCESS bit is not asked for: tgt clears it on every element
+ * and mtx never looks at it; an element in an exception state is skipped.
+ */
 function emptySlot(status: ChangerStatus, importExport: boolean): ElementRef | null {
-  const slot = status.slots.find((s) => !s.full && s.importExport === importExport && s.accessible);
+  const slot = status.slots.find((s) => !s.full && s.importExport === importExport && s.exception === null);
   return slot ? { kind: 'slot', index: slot.index } : null;
 }
 
