@@ -80,10 +80,6 @@ class SgIoCall : public Napi::AsyncWorker {
       if (got < 0) got = 0;
       if (got > static_cast<long long>(data_.size())) got = static_cast<long long>(data_.size());
       r.Set("data", Napi::Buffer<uint8_t>::Copy(env, data_.data(), static_cast<size_t>(got)));
-      // The whole data-in buffer, zero-filled where nothing was written: tgt reports a resid 8
-      // bytes too large on READ ELEMENT STATUS although the bytes arrive (labs/vtl bug 5, as mtx
-      // shows by trusting the report's own length); self-describing responses can be re-read here.
-      r.Set("buffer", Napi::Buffer<uint8_t>::Copy(env, data_.data(), data_.size()));
     }
     deferred_.Resolve(r);
   }

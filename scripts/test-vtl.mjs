@@ -29,9 +29,9 @@ const VM = {
   drives: 2,
   slots: 12,
   tapes: 12,
-  timeoutSec: Number(process.env.VTL_TEST_TIMEOUT ?? 600),
+  timeoutSec: Number(process.env.VTL_TEST_TIMEOUT ?? 1200),
 };
-const TAP_TIMEOUT_SEC = 120; // per test file, summed for the whole run
+const TAP_TIMEOUT_SEC = 300; // per test file, summed for the whole run (TCG: each node start costs seconds)
 
 function die(message, code = 2) {
   process.stderr.write(`\ntest:vtl: ${message}\n`);

@@ -24,15 +24,35 @@ function mtx() {
   const slots = [...text.matchAll(/^\s*Storage Element (\d+)( IMPORT\/EXPORT)?:(Empty|Full)\s*(?::VolumeTag=(\S+))?/gm)].map((m) => ({
     index: Number(m[1]),
     full: m[3] === 'Full',
-    barcode: m[5] ?? null,
+    barcode: m[4] ?? null,
     importExport: Boolean(m[2]),
   }));
   return { text, drives, slots };
 }
 
-function ours() {
-  const r = shOk(`node ${tapecoord} changer -f ${env.CHANGER} --json status`);
-  return JSON.parse(r.stdout);
+/** mtx's text as tapecoord prints it: no trailing blanks (mtx prints tags padded), no empty tags (tgt reports blank ones for empty mail slots). */
+function mtxText(text) {
+  return text.replace(/:VolumeTag=\s*$/gm, '').replace(/\s+$/gm, '');
+}
+
+/** The status through the library, in-process: under TCG every node start costs seconds. */
+async function ours() {
+  const changer = await openChanger(env.CHANGER);
+  try {
+    return await changer.status();
+  } finally {
+    await changer.close();
+  }
+}
+
+/** A move through the CLI's code path (policy over the SMC changer), in-process. */
+async function withChanger(fn) {
+  const changer = await openChanger(env.CHANGER);
+  try {
+    return await fn(changer);
+  } finally {
+    await changer.close();
+  }
 }
 
 function sameAsMtx(t, status, label) {
@@ -55,44 +75,41 @@ t.test('changer: SMC over SG_IO against mtx on the same library', async (t) => {
   for (const d of mtx().drives) if (d.full) shOk(`mtx -f ${env.CHANGER} unload ${d.sourceSlot} ${d.index}`);
 
   t.test('status --json matches mtx status element by element; text has mtx line shapes', async (t) => {
-    const s = ours();
-    const m = sameAsMtx(t, s, 'idle library');
+    const s = JSON.parse(shOk(`node ${tapecoord} changer -f ${env.CHANGER} --json status`).stdout);
+    const m = sameAsMtx(t, s, 'idle library (tapecoord changer --json status)');
     t.equal(s.slots.length, 14, '12 storage slots + 2 import/export');
     t.match(s, { vendor: 'STK', product: 'L700' });
     const text = shOk(`node ${tapecoord} changer -f ${env.CHANGER} status`).stdout;
-    t.equal(text.replace(/\s+$/gm, ''), m.text.replace(/\s+$/gm, ''), 'the same text as mtx, but for trailing blanks (mtx prints tags padded)');
+    t.equal(text.replace(/\s+$/gm, ''), mtxText(m.text), 'the same text as mtx');
   });
 
   t.test('moves by tapecoord are seen by mtx', async (t) => {
-    let r = sh(`node ${tapecoord} changer -f ${env.CHANGER} load 5 1`);
+    const r = sh(`node ${tapecoord} changer -f ${env.CHANGER} load 5 1`);
     t.equal(r.code, 0, r.out);
     t.equal(r.stdout, 'Loading media from Storage Element 5 into drive 1...done\n');
-    let m = sameAsMtx(t, ours(), 'after tapecoord load 5 1');
+    let m = sameAsMtx(t, await ours(), 'after tapecoord load 5 1');
     t.match(m.drives[1], { full: true, sourceSlot: 5, barcode: 'VTL005L6' });
-    r = sh(`node ${tapecoord} changer -f ${env.CHANGER} export 7`);
-    t.equal(r.code, 0, r.out);
-    m = sameAsMtx(t, ours(), 'after tapecoord export 7');
+    t.same(await withChanger((c) => policy.exportCartridge(c, 7)), { kind: 'slot', index: 13 });
+    m = sameAsMtx(t, await ours(), 'after export 7');
     t.match(m.slots[12], { index: 13, full: true, importExport: true, barcode: 'VTL007L6' });
-    r = sh(`node ${tapecoord} changer -f ${env.CHANGER} import 13`);
-    t.equal(r.code, 0, r.out);
     t.match(m.slots[6], { index: 7, full: false }, 'slot 7 is empty until the import');
-    r = sh(`node ${tapecoord} changer -f ${env.CHANGER} unload 5 1`);
-    t.equal(r.stdout, 'Unloading drive 1 into Storage Element 5...done\n', r.stderr);
-    m = sameAsMtx(t, ours(), 'after tapecoord import 13, unload 5 1');
-    t.match(m.slots[6], { index: 7, full: true, barcode: 'VTL007L6' }, 'imported into the first empty slot: 7');
+    t.same(await withChanger((c) => policy.unload(c, 1)), { kind: 'slot', index: 5 }, 'unloaded to where it came from');
+    t.same(await withChanger((c) => policy.importCartridge(c, 13)), { kind: 'slot', index: 7 }, 'imported into the first empty slot');
+    m = sameAsMtx(t, await ours(), 'after import 13, unload drive 1');
+    t.match(m.slots[6], { index: 7, full: true, barcode: 'VTL007L6' });
   });
 
   t.test('moves by mtx are seen by tapecoord', async (t) => {
     for (const d of mtx().drives) if (d.full) shOk(`mtx -f ${env.CHANGER} unload ${d.sourceSlot} ${d.index}`);
     shOk(`mtx -f ${env.CHANGER} load 3 0`);
     shOk(`mtx -f ${env.CHANGER} transfer 4 14`);
-    const s = ours();
+    const s = await ours();
     sameAsMtx(t, s, 'after mtx load 3 0, transfer 4 14');
     t.match(s.drives[0], { full: true, sourceSlot: 3, barcode: 'VTL003L6' });
     t.match(s.slots[13], { full: true, barcode: 'VTL004L6', importExport: true });
     shOk(`mtx -f ${env.CHANGER} transfer 14 4`);
     shOk(`mtx -f ${env.CHANGER} unload 3 0`);
-    sameAsMtx(t, ours(), 'after mtx undid it');
+    sameAsMtx(t, await ours(), 'after mtx undid it');
   });
 
   t.test('drives map to their st nodes by serial number (DVCID against VPD 80h)', async (t) => {
@@ -111,6 +128,18 @@ t.test('changer: SMC over SG_IO against mtx on the same library', async (t) => {
     }
   });
 
+  t.test('tapecoord devices: the changer, both drives, and which element is which node', async (t) => {
+    const r = sh(`node ${tapecoord} devices --json`);
+    t.equal(r.code, 0, r.stderr);
+    const { devices, changers } = JSON.parse(r.stdout);
+    t.same(devices.filter((d) => d.kind === 'tape').map((d) => d.nst).sort(), [drive(0).path, drive(1).path]);
+    t.equal(changers.length, 1);
+    t.equal(changers[0].error, null);
+    t.same(changers[0].drives.map((d) => d.device), [drive(0).path, drive(1).path]);
+    const text = shOk(`node ${tapecoord} devices`).stdout;
+    t.match(text, new RegExp(`drive 1 \\(element 257\\) serial VT = ${drive(1).path}`));
+  });
+
   t.test('load by barcode, unload back home, in-process through the policy layer', async (t) => {
     const changer = await openChanger(env.CHANGER);
     try {
@@ -118,42 +147,37 @@ t.test('changer: SMC over SG_IO against mtx on the same library', async (t) => {
       t.match(r, { from: { kind: 'slot', index: 9 }, drive: { barcode: 'VTL009L6', device: drive(1).path } });
       sameAsMtx(t, await changer.status(), 'after loadBarcode');
       t.same(await policy.unload(changer, 1), { kind: 'slot', index: 9 });
-      t.equal(formatMtxStatus(await changer.status()).replace(/\s+$/gm, ''), mtx().text.replace(/\s+$/gm, ''), 'formatMtxStatus == mtx status');
+      t.equal(formatMtxStatus(await changer.status()).replace(/\s+$/gm, ''), mtxText(mtx().text), 'formatMtxStatus == mtx status');
     } finally {
       await changer.close();
     }
   });
 
   t.test('what tgt lacks fails decoded: EXCHANGE MEDIUM; refusals name the element', async (t) => {
-    let r = sh(`node ${tapecoord} changer -f ${env.CHANGER} exchange 1 2`);
+    const r = sh(`node ${tapecoord} changer -f ${env.CHANGER} exchange 1 2`);
     t.equal(r.code, 1);
     t.match(r.stderr, /EXCHANGE MEDIUM \(A6h\): ILLEGAL REQUEST: invalid command operation code \(5\/20\/00\)/);
-    r = sh(`node ${tapecoord} changer -f ${env.CHANGER} load 12 0`);
-    t.equal(r.code, 0, r.out);
-    r = sh(`node ${tapecoord} changer -f ${env.CHANGER} load 11 0`);
-    t.equal(r.code, 1);
-    t.match(r.stderr, /cannot move to drive 0: it holds VTL012L6/);
-    r = sh(`node ${tapecoord} changer -f ${env.CHANGER} unload 1 0`);
-    t.match(r.stderr, /cannot move to slot 1: it holds VTL001L6/);
-    shOk(`node ${tapecoord} changer -f ${env.CHANGER} unload`);
-    r = sh(`node ${tapecoord} changer -f ${env.CHANGER} load 15`);
-    t.match(r.stderr, /no slot 15: slots are 1-14/);
-    sameAsMtx(t, ours(), 'after the refusals');
+    await withChanger(async (c) => {
+      await policy.load(c, 12, 0);
+      await t.rejects(policy.load(c, 11, 0), { code: 'destination-full', message: /cannot move to drive 0: it holds VTL012L6/ });
+      await t.rejects(policy.unload(c, 0, 1), { code: 'destination-full', message: /cannot move to slot 1: it holds VTL001L6/ });
+      await policy.unload(c, 0);
+      await t.rejects(policy.load(c, 15, 0), { code: 'no-such-element', message: /no slot 15: slots are 1-14/ });
+    });
+    sameAsMtx(t, await ours(), 'after the refusals');
   });
 
   t.test('inventory: INITIALIZE ELEMENT STATUS, then the same status', async (t) => {
-    const r = sh(`node ${tapecoord} changer -f ${env.CHANGER} --json inventory`);
-    t.comment(r.code === 0 ? 'tgt accepted INITIALIZE ELEMENT STATUS' : `tgt: ${r.stderr.trim()}`);
-    if (r.code === 0) sameAsMtx(t, JSON.parse(r.stdout), 'after inventory');
-    else t.match(r.stderr, /INITIALIZE ELEMENT STATUS \(07h\): /, 'a decoded refusal');
+    await withChanger((c) => c.inventory());
+    sameAsMtx(t, await ours(), 'after inventory (tgt accepts INITIALIZE ELEMENT STATUS)');
   });
 
   t.test('two processes at once: the lock serializes them, both succeed', async (t) => {
     const r = sh(
-      `node ${tapecoord} changer -f ${env.CHANGER} load 2 0 & node ${tapecoord} changer -f ${env.CHANGER} load 10 1 & wait %1 && wait %2; echo codes $?`,
+      `node ${tapecoord} changer -f ${env.CHANGER} load 2 0 & a=$!; node ${tapecoord} changer -f ${env.CHANGER} load 10 1 & b=$!; wait $a; x=$?; wait $b; echo codes $x $?`,
     );
-    t.match(r.stdout, /codes 0/, r.out);
-    const m = sameAsMtx(t, ours(), 'after two concurrent loads');
+    t.match(r.stdout, /codes 0 0/, r.out);
+    const m = sameAsMtx(t, await ours(), 'after two concurrent loads');
     t.same(m.drives.map((d) => d.barcode), ['VTL002L6', 'VTL010L6']);
     shOk(`mtx -f ${env.CHANGER} unload 2 0 && mtx -f ${env.CHANGER} unload 10 1`);
   });

@@ -229,30 +229,13 @@ export class SmcChanger implements Changer {
     let command = 'cdb' in o ? o : readElementStatus({ ...o, allocationLength: FIRST_ALLOCATION });
     for (;;) {
       const asked = command.direction === 'from-device' ? command.length : 0;
-      const { data, buffer } = await this.run(command);
+      const { data } = await this.run(command);
       const report = parseElementStatus(data, { partial: true });
       const needed = 8 + report.byteCount;
-      if (!report.truncated) return report;
-      if (data.length < asked) return wholeReport(buffer, data.length, needed) ?? report; // short of what was asked: all the device has, or resid lied
-      if (asked >= MAX_ALLOCATION) return report;
+      if (!report.truncated || data.length < asked || asked >= MAX_ALLOCATION) return report; // short of what was asked: all the device has
       command = { ...command, cdb: Buffer.from(command.cdb), length: Math.min(needed, MAX_ALLOCATION) } as ScsiCommand;
       command.cdb.writeUIntBE(Math.min(needed, MAX_ALLOCATION), 7, 3); // bytes 7-9: ALLOCATION LENGTH
     }
   }
 }
 
-/**
- * The report as its own header sizes it, read from the whole buffer, when bytes past what resid
- * admitted did arrive: tgt's resid on READ ELEMENT STATUS is 8 too large (labs/vtl bug 5; mtx,
- * which trusts the header, shows the last barcode). Null when the tail is all zeros, that is,
- * when nothing was written there after all.
- */
-function wholeReport(buffer: Buffer, received: number, needed: number): ElementStatusReport | null {
-  if (buffer.length < needed || !buffer.subarray(received, needed).some((b) => b !== 0)) return null;
-  try {
-    return parseElementStatus(buffer.subarray(0, needed));
-  } catch (e) {
-    if (e instanceof ScsiParseError) return null;
-    throw e;
-  }
-}

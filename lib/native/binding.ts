@@ -147,10 +147,7 @@ export interface SgIoResult {
   durationMs: number;
   info: number;
   sense: Buffer;
-  /** from-device: what resid says arrived. */
   data?: Buffer;
-  /** from-device: the whole buffer, zero-filled where the device wrote nothing (resid can lie: tgt). */
-  buffer?: Buffer;
 }
 
 export type SgDirection = 'none' | 'to-device' | 'from-device';

@@ -31,8 +31,6 @@ export type SgIoFunction = (
 export interface CommandResult {
   /** The bytes the device transferred (from-device); empty otherwise. */
   data: Buffer;
-  /** The whole data-in buffer, zero-filled past what the device wrote; `data` when not given. */
-  buffer: Buffer;
   residual: number;
   /** Sense data that came with success: RECOVERED ERROR (the command completed after retries). */
   sense: SenseData | null;
@@ -141,7 +139,7 @@ export async function runCommand(sgio: SgIoFunction, fd: number, command: ScsiCo
   const driver = r.driverStatus & 0x0f;
   if (driver !== 0 && driver !== DRIVER_SENSE)
     throw new ScsiError({ ...init, text: `sg driver: ${DRIVER_STATUS_NAMES[driver] ?? `driver status ${hex2(driver)}h`}` });
-  const done = { data, buffer: r.buffer ?? data, residual: r.resid, durationMs: r.durationMs };
+  const done = { data, residual: r.resid, durationMs: r.durationMs };
   if (r.status === Status.GOOD || r.status === Status.CONDITION_MET) return { ...done, sense };
   if (r.status === Status.CHECK_CONDITION) {
     if (sense && sense.senseKey === SenseKey.RECOVERED_ERROR && !sense.deferred) return { ...done, sense };

@@ -48,7 +48,8 @@ export function readElementStatus(o: ReadElementStatusOptions): ScsiCommand {
 export interface VolumeTag {
   /** The barcode, padding removed; '' when the library has none for this element. */
   identifier: string;
-  sequence: number;
+  /** Null when a cut-off report ended after the identifier (tgt drops the last 8 bytes). */
+  sequence: number | null;
 }
 
 /** The identification descriptor DVCID asks for (the layout of a VPD 83h designator). */
@@ -187,8 +188,10 @@ function parseDescriptor(d: ByteReader, page: ElementStatusPage, truncated: bool
     if (!present) return null;
     const start = at;
     at += VOLUME_TAG;
-    if (at > d.length) return null; // only when truncated: the page minimum was checked
-    return { identifier: d.ascii(start, 32, 'VOLUME IDENTIFICATION'), sequence: d.u16(start + 34, 'VOLUME SEQUENCE NUMBER') };
+    // only when truncated can the tag be short (the page minimum was checked): an identifier that
+    // arrived whole is kept, as mtx keeps it (tgt cuts the last slot's tag after its 32 bytes)
+    if (start + 32 > d.length) return null;
+    return { identifier: d.ascii(start, 32, 'VOLUME IDENTIFICATION'), sequence: at <= d.length ? d.u16(start + 34, 'VOLUME SEQUENCE NUMBER') : null };
   };
   const element: ElementStatus = {
     type: page.type,

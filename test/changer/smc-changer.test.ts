@@ -114,15 +114,6 @@ t.test('tgt drops the last 8 bytes: the cut report is taken as it came', async (
   t.match(s.drives[1], { serial: 'VT', serialTruncated: true }, 'the last serial is cut, as on the real emulator');
 });
 
-t.test("tgt's resid is 8 too large but the bytes arrive: the report is read by its own length, as mtx does", async (t) => {
-  const lib = fakeLibrary({ quirks: { residLies8: true } });
-  const { changer } = await openFake(t, lib);
-  const s = await changer.status();
-  t.match(s.drives[1], { serial: 'VTLDRV0002' });
-  t.notOk(s.drives[1]!.serialTruncated);
-  t.equal(s.slots[9]!.address, 4105);
-});
-
 t.test('no barcode reader, padded descriptors', async (t) => {
   const lib = fakeLibrary({ quirks: { noBarcodes: true, descriptorPadding: 4 } });
   const { changer } = await openFake(t, lib);

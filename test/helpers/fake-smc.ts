@@ -22,10 +22,8 @@ export interface FakeQuirks {
   refuseVolTagWithDvcid?: boolean;
   /** ILLEGAL REQUEST 24/00 for any DVCID. */
   noDvcid?: boolean;
-  /** Send the report without its last 8 bytes: they never arrive. */
+  /** Send the report without its last 8 bytes (tgt 1.0.85, labs/vtl bug 5). */
   dropLast8?: boolean;
-  /** Send all of the report but a resid 8 bytes too large (tgt 1.0.85, labs/vtl bug 5). */
-  residLies8?: boolean;
   /** Extra bytes at the end of each descriptor (vendors pad them). */
   descriptorPadding?: number;
   /** No barcode reader: PVOLTAG clear whatever is asked. */
@@ -71,12 +69,9 @@ function sense(key: number, asc: number, ascq: number): Buffer {
   return s;
 }
 
-function result(data: Buffer | null, asked: number, residExtra = 0): SgIoResult {
+function result(data: Buffer | null, asked: number): SgIoResult {
   const sent = data ? data.subarray(0, asked) : Buffer.alloc(0);
-  const buffer = Buffer.alloc(asked);
-  sent.copy(buffer);
-  const resid = Math.min(asked, asked - sent.length + residExtra);
-  return { status: 0, maskedStatus: 0, hostStatus: 0, driverStatus: 0, resid, durationMs: 0, info: 0, sense: Buffer.alloc(0), data: buffer.subarray(0, asked - resid), buffer };
+  return { status: 0, maskedStatus: 0, hostStatus: 0, driverStatus: 0, resid: asked - sent.length, durationMs: 0, info: 0, sense: Buffer.alloc(0), data: Buffer.from(sent) };
 }
 
 function check(key: number, asc: number, ascq: number): SgIoResult {
@@ -147,7 +142,7 @@ function elementStatus(lib: FakeLibrary, cdb: Buffer): SgIoResult {
   header.writeUIntBE(body.length, 5, 3);
   let report = Buffer.concat([header, body]);
   if (lib.quirks.dropLast8) report = report.subarray(0, report.length - 8);
-  return result(report, asked, lib.quirks.residLies8 ? 8 : 0);
+  return result(report, asked);
 }
 
 function move(lib: FakeLibrary, sourceAddress: number, destinationAddress: number): SgIoResult {

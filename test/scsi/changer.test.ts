@@ -111,6 +111,8 @@ t.test('partial: tgt drops the last 8 bytes; the last drive comes back with what
   t.equal(tiny.elements.length, 1, 'a descriptor with fewer than its first 12 bytes is dropped');
   const tagCut = parseElementStatus(full.subarray(0, 16 + 86 + 30), { partial: true });
   t.match(tagCut.elements[1], { address: 257, truncated: true, primaryVolumeTag: null });
+  const sequenceCut = parseElementStatus(full.subarray(0, 16 + 86 + 12 + 34), { partial: true });
+  t.match(sequenceCut.elements[1]!.primaryVolumeTag, { sequence: null }, 'the identifier arrived whole, its sequence number did not: kept, as mtx keeps it');
   const headerCut = parseElementStatus(es.elementStatus([es.l700Picker, es.l700Storage]).subarray(0, 8 + 8 + 52 + 4), { partial: true });
   t.same(
     headerCut.pages.map((p) => p.type),
