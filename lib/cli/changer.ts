@@ -12,7 +12,7 @@
  */
 import { Command } from 'commander';
 import { Medium } from '../drive/medium.js';
-import type { Changer, DriveElement, ElementRef } from '../changer/changer.js';
+import type { Changer, ChangerStatus, DriveElement, ElementRef } from '../changer/changer.js';
 import { ChangerError } from '../changer/errors.js';
 import { changerStatusJson, formatMtxStatus } from '../changer/mtx-format.js';
 import { defaultChangerName, openChanger, type OpenChangerOptions } from '../changer/open.js';
@@ -73,6 +73,10 @@ async function eject(drive: DriveElement): Promise<void> {
   }
 }
 
+function printStatus(s: ChangerStatus, g: GlobalOptions): void {
+  process.stdout.write(g.json ? changerStatusJson(s) : formatMtxStatus(s));
+}
+
 function where(ref: ElementRef): string {
   return ref.kind === 'slot' ? `Storage Element ${ref.index}` : `drive ${ref.index}`;
 }
@@ -92,11 +96,7 @@ export function changerCommand(): Command {
     .command('status')
     .description('what is in every drive and slot, as mtx status prints it')
     .action((_o, cmd: Command) =>
-      withChanger(cmd, async (c, g) => {
-        const s = await c.status();
-        if (!g.json) process.stdout.write(formatMtxStatus(s));
-        else process.stdout.write(changerStatusJson(s));
-      }),
+      withChanger(cmd, async (c, g) => printStatus(await c.status(), g)),
     );
 
   changer
@@ -171,9 +171,7 @@ export function changerCommand(): Command {
     .action((_o, cmd: Command) =>
       withChanger(cmd, async (c, g) => {
         await c.inventory();
-        const s = await c.status();
-        if (!g.json) process.stdout.write(formatMtxStatus(s));
-        else process.stdout.write(changerStatusJson(s));
+        printStatus(await c.status(), g);
       }),
     );
 
