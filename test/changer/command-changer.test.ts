@@ -1,6 +1,7 @@
-// The command changer: afbackup's changer.conf.mtx run verbatim against an mtx imitation (so
-// afbackup's grep/awk/sed pipelines parse real `mtx status` text), the numbering between mtx and
-// afbackup, % substitution, device paths that try to inject shell syntax, and failing commands.
+// The command changer: our mtx configurations in afbackup's format (fixtures/afbackup-configs.ts)
+// run against an mtx imitation (so their grep/awk/sed pipelines parse real `mtx status` text), the
+// numbering between mtx and afbackup, % substitution, device paths that try to inject shell
+// syntax, and failing commands.
 import t, { type Test } from 'tap';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,123 +9,10 @@ import { parseChangerConfig, type AfbackupChangerConfig } from '../../lib/change
 import type { ChangerStatus, ElementRef } from '../../lib/changer/changer.js';
 import { CommandChanger, expandListTemplate, expandMoveTemplate, type CommandChangerLayout } from '../../lib/changer/command-changer.js';
 import { tempDir } from '../helpers/tmp.js';
+import { fixtureConfig, MTX_STYLE_STORAGE_SLOTS } from './fixtures/afbackup-configs.js';
 
 const slot = (index: number): ElementRef => ({ kind: 'slot', index });
 const drive = (index: number): ElementRef => ({ kind: 'drive', index });
-
-/** afbackup 3.5.8's changer.conf.mtx (GPL), verbatim. Its loadport arithmetic ($3 - 29) is for 29 storage slots and 1 import/export slot. */
-const CHANGER_CONF_MTX = `################### Start of $RCSfile: changer.conf.mtx,v $ ##################
-#
-# $Source: /home/alb/afbackup/afbackup-3.5.8.12/RCS/changer.conf.mtx,v $
-# $Id: changer.conf.mtx,v 1.3 2006/12/12 20:21:20 alb Exp alb $
-# $Date: 2006/12/12 20:21:20 $
-# $Author: alb $
-#
-#
-####### description ################################################
-#
-#  Configuration file for media changer devices using the mtx command
-#
-####################################################################
-#
-# typical output of mtx status:
-#
-# Storage Changer /dev/sg2:1 Drives, 30 Slots ( 1 Import/Export )
-# Data Transfer Element 0:  Full (Storage Element 1 Loaded):VolumeTag = AES540L3 
-# Storage Element 1:      Empty
-# Storage Element 2:      Full   
-# Storage Element 3:      Full
-# Storage Element 4:      Full
-# Storage Element 5:      Full :VolumeTag=AES541L3
-# Storage Element 6:      Full
-# ...
-# Storage Element 30 IMPORT/EXPORT:Full :VolumeTag=AES542L3                 
-#
-# typical output of mtx inquiry
-#
-# Vendor ID: 'HP      ', Product ID: 'C1557A          ', Revision: 'U812'
-#
-
-#
-# Replacements in the commands:
-#
-# pattern  replaced with
-#
-# %d       streamer device filename
-# %D       changer device filename
-# %n       the origin number, if counting starts with 1
-# %m       the origin number, if counting starts with 0
-# %N       the target number, if conuting starts with 1
-# %M       the target number, if counting starts with 0
-#
-# Commands to move cartridges
-# (moves, that are not supported, should be commented out)
-#
-Move Drive To Slot Command:\tmtx -f %D unload %N %m >/dev/null
-
-Move Slot To Drive Command:\tmtx -f %D load %n %M >/dev/null
-
-#Move Drive To Loadport Command:\tmtx -f %D unload 30 %m >/dev/null
-
-#Move Loadport To Drive Command:\tmtx -f %D load 30 %M >/dev/null
-
-#Move Slot To Loadport Command:\tmtx -f %D transfer %n 30 >/dev/null
-
-#Move Loadport To Slot Command:\tmtx -f %D transfer 30 %N >/dev/null
-
-#Move Drive To Drive Command:\t
-
-#Move Slot To Slot Command:\tmtx -f %D transfer %n %N >/dev/null
-
-#Move Loadport To Loadport Command:\t
-
-#
-# Commands to find free resources
-#
-ListEmpty Slots Command:\tmtx -f %D status | grep '^[ \t]*Storage Element [0-9][0-9]*:[ \t]*Empty$' | awk '{print $3}' | sed 's/:.*$//g'
-
-ListEmpty Loadports Command:\tmtx -f %D status | grep '^[ \t]*Storage Element [0-9][0-9]* IMPORT/EXPORT:[ \t]*Empty' | awk '{print $3 - 29}'
-
-# Either use this one to extract the locations of the tapes:
-ListTapeLabels Command:\tMTX=\`mtx -f %D status | grep ':[ \t]*VolumeTag[ \t]*='\` ; echo "$MTX" | grep '^[ \t]*Storage Element [0-9][0-9]* IMPORT/EXPORT:' | sed 's/^[ \t]*Storage Element[ \t]*/loadport /g; s%[ \t]*IMPORT/EXPORT.*VolumeTag[ \t]*=[ \t]*% %g; s/[ \t]*$//g' | awk '{print $1, $2 - 29, $3}' ; echo "$MTX" | grep '^[ \t]*Storage Element [0-9][0-9]*:' | sed 's/^[ \t]*Storage Element[ \t]*/slot /g; s/[^0-9]*:.*VolumeTag[ \t]*=[ \t]*/ /g; s/[ \t]*$//g' ; echo "$MTX" | grep '^[ \t]*Data Transfer Element' | sed 's/^[ \t]*Data Transfer Element[ \t]*/drive /g; s/[^0-9]*:.*VolumeTag[ \t]*=[ \t]*/ /g; s/[ \t]*$//g' | awk '{print $1, $2 + 1, $3}'
-
-# ... or configure those 3:
-ListTapeLabels-inDrives Command:\tmtx -f %D status | grep '^[ \t]*Data Transfer Element.*:[ \t]*VolumeTag[ \t]*=' | sed 's/^[ \t]*Data Transfer Element[ \t]*//g; s/[^0-9]*:.*VolumeTag[ \t]*=[ \t]*/ /g; s/[ \t]*$//g' | awk '{print $1 + 1, $2}'
-ListTapeLabels-InSlots Command:\tmtx -f %D status | grep '^[ \t]*Storage Element [0-9][0-9]*:.*:[ \t]*VolumeTag[ \t]*=' | sed 's/^[ \t]*Storage Element[ \t]*//g; s/[^0-9]*:.*VolumeTag[ \t]*=[ \t]*/ /g; s/[ \t]*$//g'
-ListTapeLabels-InLoadports Command:\tmtx -f %D status | grep '^[ \t]*Storage Element [0-9][0-9]* IMPORT/EXPORT:.*:[ \t]*VolumeTag[ \t]*=' | sed 's/^[ \t]*Storage Element[ \t]*//g; s%[ \t]*IMPORT/EXPORT.*VolumeTag[ \t]*=[ \t]*% %g; s/[ \t]*$//g' | awk '{print $1 - 29, $2}'
-`;
-
-/** afbackup 3.5.8's changer.conf.test (GPL), verbatim: moves that echo, lists with ranges. */
-const AFBACKUP_TEST = `################### Start of $RCSfile: changer.conf.test,v $ ##################
-#
-# $Source: /home/alb/afbackup/afbackup-3.5.8.12/RCS/changer.conf.test,v $
-# $Id: changer.conf.test,v 1.2 2004/07/08 20:34:48 alb Exp alb $
-# $Date: 2004/07/08 20:34:48 $
-# $Author: alb $
-#
-#
-####### description ################################################
-#
-# Test configuration for pseudo-changer
-#
-####################################################################
-#
-
-Move Drive To Slot Cmd: echo "moving drive %n(%m) to slot %N(%M)"
-
-Move Loadport To Slot Cmd: echo "moving loadport %n(%m) to slot %N(%M)"
-
-Move Slot To Loadport Cmd: echo "moving slot %n(%m) to loadport %N(%M)"
-
-Move Slot To Drive Cmd: echo "moving slot %n(%m) to Drive %N(%M)"
-
-Move Drive To Loadport Cmd: echo "moving drive %n(%m) to loadport %N(%M)"
-
-#Empty Slots Command:\techo 7; echo 2 4; echo 8-11
-Empty Slots Command:   echo ' '
-
-#Empty Loadports Command:\techo 3-4
-`;
 
 /**
  * An mtx imitation: `mtx -f DEVICE status|load|unload|transfer`, where DEVICE is a state file of
@@ -193,19 +81,19 @@ writeFileSync(join(bin, 'mtx'), FAKE_MTX);
 chmodSync(join(bin, 'mtx'), 0o755);
 process.env['PATH'] = `${bin}:${process.env['PATH']}`;
 
-const MTX_LAYOUT: CommandChangerLayout = { slots: 29, loadports: 1, drives: 2 };
+const MTX_LAYOUT: CommandChangerLayout = { slots: MTX_STYLE_STORAGE_SLOTS, loadports: 1, drives: 2 };
 const STREAMERS = ['/dev/nst0', '/dev/nst1'];
 
 /** A library in the mtx imitation: drive 0 loaded from slot 1, a few slots full, a tape in the mail slot. */
 function mtxLibrary(t: Test): string {
   const device = join(tempDir(t), 'changer');
   const slots = Array.from({ length: 30 }, (_, i) => `S ${i + 1} -`);
-  slots[1] = 'S 2 AES541L3';
+  slots[1] = 'S 2 TC0101L7';
   slots[2] = 'S 3 ?';
-  slots[4] = 'S 5 AES543L3';
-  slots[28] = 'S 29 AES544L3';
-  slots[29] = 'S 30 AES542L3';
-  writeFileSync(device, ['layout 2 29 1', 'D 0 AES540L3 1', 'D 1 - -', ...slots, ''].join('\n'));
+  slots[4] = 'S 5 TC0103L7';
+  slots[28] = 'S 29 TC0104L7';
+  slots[29] = 'S 30 TC0102L7';
+  writeFileSync(device, ['layout 2 29 1', 'D 0 TC0100L7 1', 'D 1 - -', ...slots, ''].join('\n'));
   return device;
 }
 
@@ -225,39 +113,47 @@ function changer(config: AfbackupChangerConfig, device: string, layout = MTX_LAY
 
 const EMPTY23 = Array(23).fill('-').join(' ');
 
-t.test("afbackup's changer.conf.mtx on mtx status output: status", async (t) => {
+t.test('mtx-style on mtx status output: status', async (t) => {
   const device = mtxLibrary(t);
-  const c = changer(parseChangerConfig(CHANGER_CONF_MTX, 'changer.conf.mtx'), device);
+  const c = changer(fixtureConfig('mtx-style'), device);
   t.equal(c.device, device);
   const s = await c.status();
-  t.same(picture(s), { slots: `- AES541L3 ? - AES543L3 ${EMPTY23} AES544L3 AES542L3`, drives: 'AES540L3 -' });
+  t.same(picture(s), { slots: `- TC0101L7 ? - TC0103L7 ${EMPTY23} TC0104L7 TC0102L7`, drives: 'TC0100L7 -' });
   t.match(s, { device, vendor: null, product: null, serial: null, transports: [] });
-  t.same(s.drives[0], { index: 0, address: 1, full: true, barcode: 'AES540L3', sourceSlot: null, device: '/dev/nst0', serial: null, vendor: null, product: null, exception: null });
+  t.same(s.drives[0], { index: 0, address: 1, full: true, barcode: 'TC0100L7', sourceSlot: null, device: '/dev/nst0', serial: null, vendor: null, product: null, exception: null });
   t.match(s.drives[1], { index: 1, address: 2, full: false, device: '/dev/nst1' });
-  t.same(s.slots[29], { index: 30, address: 1, full: true, barcode: 'AES542L3', importExport: true, accessible: true, exception: null }, 'loadport 1 is mtx slot 30');
-  t.match(s.slots[28], { index: 29, address: 29, importExport: false, barcode: 'AES544L3' });
+  t.same(s.slots[29], { index: 30, address: 1, full: true, barcode: 'TC0102L7', importExport: true, accessible: true, exception: null }, 'loadport 1 is mtx slot 30');
+  t.match(s.slots[28], { index: 29, address: 29, importExport: false, barcode: 'TC0104L7' });
   t.same(calls(device), ['status', 'status', 'status'], 'empty slots, empty loadports, tape labels: one mtx status each');
 
-  const perType = CHANGER_CONF_MTX.replace(/^ListTapeLabels Command:/m, '#$&');
-  const c3 = changer(parseChangerConfig(perType, 'changer.conf.mtx'), device);
+  const before = calls(device).length;
+  const c3 = changer(fixtureConfig('mtx-style', (text) => text.replace(/^ListTapeLabels Command:/m, '#$&')), device);
   t.same(picture(await c3.status()), picture(s), 'the three per-type label commands say the same');
+  t.same(calls(device).slice(before), ['status', 'status', 'status', 'status', 'status'], 'empty slots, empty loadports, then labels of drives, slots and loadports');
+
+  const basic = changer(fixtureConfig('mtx-basic'), device, { slots: MTX_STYLE_STORAGE_SLOTS, loadports: 0, drives: 2 });
+  t.same(
+    picture(await basic.status()),
+    { slots: `- ? ? - ? ${EMPTY23} ?`, drives: '- -' },
+    'mtx-basic: the same free slots, no barcodes; the import/export element is not one of its slots',
+  );
 });
 
-t.test("afbackup's changer.conf.mtx: moves with afbackup's numbers, checks, refusals", async (t) => {
+t.test("mtx-style: moves with afbackup's numbers, checks, refusals", async (t) => {
   const device = mtxLibrary(t);
-  const c = changer(parseChangerConfig(CHANGER_CONF_MTX, 'changer.conf.mtx'), device);
+  const c = changer(fixtureConfig('mtx-style'), device);
   await c.move(slot(2), drive(1));
   t.equal(calls(device).at(-1), 'load 2 1', 'Move Slot To Drive: mtx -f %D load %n %M');
   await c.move(drive(0), slot(4));
   t.equal(calls(device).at(-1), 'unload 4 0', 'Move Drive To Slot: mtx -f %D unload %N %m');
-  t.same(picture(await c.status()), { slots: `- - ? AES540L3 AES543L3 ${EMPTY23} AES544L3 AES542L3`, drives: '- AES541L3' });
+  t.same(picture(await c.status()), { slots: `- - ? TC0100L7 TC0103L7 ${EMPTY23} TC0104L7 TC0102L7`, drives: '- TC0101L7' });
 
   const before = calls(device).length;
   await t.rejects(c.move(slot(1), drive(0)), { code: 'source-empty', message: new RegExp(`^${device}: cannot move from slot 1: it is empty$`) });
   await t.rejects(c.move(slot(5), drive(1)), { code: 'destination-full', message: /cannot move to drive 1: it is full$/ });
   await t.rejects(c.move(drive(1), slot(3)), { code: 'destination-full', message: /cannot move to slot 3: it is full$/ });
   t.ok(calls(device).slice(before).every((l) => l === 'status'), 'refused before any move was asked of the robot');
-  await t.rejects(c.move(slot(3), slot(4)), { code: 'unsupported', message: /changer\.conf\.mtx has no command to move from a slot to a slot \(Move-Slot-To-Slot-Command\)$/ });
+  await t.rejects(c.move(slot(3), slot(4)), { code: 'unsupported', message: /mtx-style\.conf has no command to move from a slot to a slot \(Move-Slot-To-Slot-Command\)$/ });
   await t.rejects(c.move(slot(30), drive(0)), { code: 'unsupported', message: /from a loadport to a drive \(Move-Loadport-To-Drive-Command\)/ });
   await t.rejects(c.move(slot(31), drive(0)), { code: 'no-such-element', message: /no slot 31: the changer has drives 0-1 and slots 1-30 \(30-30 are loadports\)$/ });
   await t.rejects(c.move(slot(0), drive(0)), { code: 'no-such-element' });
@@ -265,38 +161,40 @@ t.test("afbackup's changer.conf.mtx: moves with afbackup's numbers, checks, refu
 
   // A cartridge without barcode in a drive is invisible to the labels: mtx itself refuses.
   await c.move(slot(3), drive(0));
-  t.same(picture(await c.status()).drives, '- AES541L3', 'a drive holding a cartridge without barcode looks empty');
+  t.same(picture(await c.status()).drives, '- TC0101L7', 'a drive holding a cartridge without barcode looks empty');
   await t.rejects(c.move(slot(5), drive(0)), {
     code: 'device-error',
-    message: /'Move Slot To Drive Command' \(changer\.conf\.mtx:\d+\) failed with exit code 1; stderr: mtx: Drive 0 Full \(Storage Element 3 loaded\); it ran: mtx -f "\$TAPECOORD_CHANGER" load 5 0 >\/dev\/null$/,
+    message: /'Move Slot To Drive Command' \(mtx-style\.conf:\d+\) failed with exit code 1; stderr: mtx: Drive 0 Full \(Storage Element 3 loaded\); it ran: mtx -f "\$TAPECOORD_CHANGER" load 5 0$/,
   });
   await t.rejects(c.exchange(slot(2), drive(0)), { code: 'unsupported', message: /no exchange command/ });
   await c.inventory();
   await c.close();
 });
 
-t.test('changer.conf.mtx with its loadport and slot-to-slot lines uncommented', async (t) => {
+t.test('mtx-style with its loadport and slot-to-slot lines uncommented', async (t) => {
   const device = mtxLibrary(t);
-  const text = CHANGER_CONF_MTX.replace(/^#(Move (Drive To Loadport|Loadport To Drive|Slot To Loadport|Loadport To Slot|Slot To Slot) Command:\tmtx)/gm, '$1');
-  const c = changer(parseChangerConfig(text, 'changer.conf.mtx'), device);
+  const uncommented = (text: string) => text.replace(/^#(Move (Drive To Loadport|Loadport To Drive|Slot To Loadport|Loadport To Slot|Slot To Slot) Command: mtx)/gm, '$1');
+  const c = changer(fixtureConfig('mtx-style', uncommented), device);
   await c.move(slot(30), drive(1));
   await c.move(slot(2), slot(30));
   await c.move(slot(30), slot(4));
   await c.move(drive(1), slot(30));
   await c.move(slot(5), slot(6));
   t.same(calls(device).filter((l) => l !== 'status'), ['load 30 1', 'transfer 2 30', 'transfer 30 4', 'unload 30 1', 'transfer 5 6']);
-  t.same(picture(await c.status()), { slots: `- - ? AES541L3 - AES543L3 ${Array(22).fill('-').join(' ')} AES544L3 AES542L3`, drives: 'AES540L3 -' });
+  t.same(picture(await c.status()), { slots: `- - ? TC0101L7 - TC0103L7 ${Array(22).fill('-').join(' ')} TC0104L7 TC0102L7`, drives: 'TC0100L7 -' });
   await t.rejects(c.move(slot(2), slot(30)), { code: 'source-empty', message: /cannot move from slot 2/ });
   await t.rejects(c.move(slot(4), slot(30)), { code: 'destination-full', message: /cannot move to slot 30 \(loadport 1\): it is full/ });
 });
 
-t.test("changer.conf.test: %n(%m) %N(%M) per location type, number lists with ranges", async (t) => {
+t.test('echo-test: %n [%m] %N [%M] per location type, number lists with ranges', async (t) => {
   const dir = tempDir(t);
   const log = join(dir, 'moves');
-  const text = AFBACKUP_TEST.replace(/^(Move .* Cmd: echo ".*")$/gm, `$1 >> ${log}`)
-    .replace(/^Empty Slots Command:.*$/m, '')
-    .replace(/^#(Empty (Slots|Loadports) Command:)/gm, '$1');
-  const c = changer(parseChangerConfig(text, 'changer.conf.test'), '/dev/sch0', { slots: 11, loadports: 4, drives: 2 });
+  const edit = (text: string) =>
+    text
+      .replace(/^(Move .* Cmd: echo ".*")$/gm, `$1 >> ${log}`)
+      .replace(/^Empty Slots Command:.*$/m, '')
+      .replace(/^#(Empty (Slots|Loadports) Command:)/gm, '$1');
+  const c = changer(fixtureConfig('echo-test', edit), '/dev/sch0', { slots: 11, loadports: 4, drives: 2 });
   t.same(picture(await c.status()), { slots: '? - ? - ? ? - - - - - ? ? - -', drives: '- -' });
   await c.move(drive(1), slot(2));
   await c.move(slot(1), drive(0));
@@ -304,13 +202,24 @@ t.test("changer.conf.test: %n(%m) %N(%M) per location type, number lists with ra
   await c.move(slot(3), slot(15));
   await c.move(drive(0), slot(14));
   t.same(readFileSync(log, 'utf8').trim().split('\n'), [
-    'moving drive 2(1) to slot 2(1)',
-    'moving slot 1(0) to Drive 1(0)',
-    'moving loadport 1(0) to slot 4(3)',
-    'moving slot 3(2) to loadport 4(3)',
-    'moving drive 1(0) to loadport 3(2)',
+    'drive 2 [1] -> slot 2 [1]',
+    'slot 1 [0] -> drive 1 [0]',
+    'loadport 1 [0] -> slot 4 [3]',
+    'slot 3 [2] -> loadport 4 [3]',
+    'drive 1 [0] -> loadport 3 [2]',
   ]);
   await t.rejects(c.move(slot(12), slot(13)), { code: 'unsupported', message: /Move-Loadport-To-Loadport-Command/ });
+});
+
+t.test('loose-names: dashes, underscores, Cmd, Free and Load Bay drive a changer like the usual names', async (t) => {
+  const c = changer(fixtureConfig('loose-names'), '/dev/sg3', { slots: 3, loadports: 1, drives: 1 }, ['/dev/nst0']);
+  t.same(picture(await c.status()), { slots: 'LN0002 - - -', drives: 'LN0001' });
+  await t.resolves(c.move(slot(1), slot(4)), 'MOVE SLOT TO LOAD-BAY CMD');
+  await t.resolves(c.move(slot(1), slot(2)), 'move_slot_to_slot_command');
+  await t.resolves(c.move(drive(0), slot(3)), 'Move Drive To Slot Cmd');
+  await t.rejects(c.move(slot(1), drive(0)), { code: 'destination-full', message: /cannot move to drive 0: it is full$/ }, 'ListTapeLabels-inDrives Command names the drive full');
+  await t.rejects(c.move(slot(4), slot(2)), { code: 'source-empty', message: /cannot move from slot 4 \(loadport 1\): it is empty$/ }, 'Free Load Bays Command names loadport 1 free');
+  await t.rejects(c.move(drive(0), slot(4)), { code: 'unsupported', message: /loose-names\.conf has no command to move from a drive to a loadport \(Move-Drive-To-Loadport-Command\)$/ });
 });
 
 t.test('% substitution: numbers, devices quoted for where they stand, %%, the rest untouched', async (t) => {

@@ -2,7 +2,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import type { DriveElement } from '../../lib/changer/changer.js';
 import { formatMtxStatus } from '../../lib/changer/mtx-format.js';
 import { checkLabel, duplicateBarcodes, exportCartridge, importCartridge, isCleaningCartridge, load, loadBarcode, locateBarcode, transfer, unload } from '../../lib/changer/policy.js';
 import { SmcChanger } from '../../lib/changer/smc-changer.js';
