@@ -7,7 +7,7 @@
  *   came when the device sent less than asked (tgt, bug 5), re-read with a larger allocation when
  *   the allocation was the limit.
  * - Every operation holds the changer's lock (device-lock.ts), so one command runs at a time,
- *   also across processes; UNIT ATTENTION and "becoming ready" are retried (scsi-retry.ts).
+ *   also across processes; UNIT ATTENTION and "becoming ready" are retried (lib/scsi/retry.ts).
  * - Moves are checked against a fresh element status first, so "slot 3 is empty" is said in
  *   the library's numbering before the robot is asked; the library's own refusal is mapped too.
  */
@@ -23,13 +23,13 @@ import { inquiry, inquiryVpd, parseStandardInquiry, parseUnitSerialNumber } from
 import { exchangeMedium, initializeElementStatus, moveMedium } from '../scsi/medium-changer.js';
 import { ScsiParseError } from '../scsi/parse-error.js';
 import { isScsiError, ScsiError } from '../scsi/scsi-error.js';
+import { DEFAULT_RETRY, runWithRetry, type RetryPolicy } from '../scsi/retry.js';
 import { SenseKey } from '../scsi/sense.js';
 import { TIMEOUTS } from '../scsi/timeouts.js';
 import { withLockFile } from '../util/lock-file.js';
 import { describeElement, findElement, type Changer, type ChangerStatus, type DriveElement, type ElementRef } from './changer.js';
 import { changerLockPath, lockDirectory } from './device-lock.js';
 import { ChangerError } from './errors.js';
-import { DEFAULT_RETRY, runWithRetry, type RetryPolicy } from './scsi-retry.js';
 import { addressOf, changerStatus, elementMap, type ElementMap, type Identity } from './smc-elements.js';
 
 export interface SmcChangerOptions {

@@ -1,5 +1,9 @@
 /** The tapecoord command line (commander). Each command lives in its own file. */
 import { Command } from 'commander';
+import { catalogCommand } from './catalog.js';
+import { changerCommand } from './changer.js';
+import { devicesCommand } from './devices.js';
+import { driveCommand } from './drive.js';
 import { statusCommand } from './status.js';
 import { streamCommand } from './stream.js';
 
@@ -13,6 +17,10 @@ export async function main(argv: string[]): Promise<void> {
     });
   program.addCommand(streamCommand());
   program.addCommand(statusCommand());
+  program.addCommand(catalogCommand());
+  program.addCommand(changerCommand());
+  program.addCommand(devicesCommand());
+  program.addCommand(driveCommand());
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -5,9 +5,9 @@
  * (04/07) and BUSY status mean the robot is busy: wait with exponential backoff, then try again.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { runCommand, Status, type CommandResult, type ScsiCommand, type SgIoFunction } from '../scsi/command.js';
-import { isScsiError } from '../scsi/scsi-error.js';
-import { SenseKey } from '../scsi/sense.js';
+import { runCommand, Status, type CommandResult, type ScsiCommand, type SgIoFunction } from './command.js';
+import { isScsiError } from './scsi-error.js';
+import { SenseKey } from './sense.js';
 
 export interface RetryPolicy {
   /** UNIT ATTENTIONs accepted in a row (a bus reset can queue several). Default 5. */
@@ -21,6 +21,9 @@ export interface RetryPolicy {
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { unitAttentions: 5, baseDelayMs: 500, maxDelayMs: 15_000, readyTimeoutMs: 120_000, sleep };
+
+/** One UNIT ATTENTION taken (tgt reports 29/00 on a device's first command), no waiting: for one-shot queries. */
+export const ATTENTION_ONCE: RetryPolicy = { ...DEFAULT_RETRY, unitAttentions: 1, readyTimeoutMs: 0 };
 
 function becomingReady(e: unknown): boolean {
   return isScsiError(e, SenseKey.NOT_READY, 0x04, 0x01) || isScsiError(e, SenseKey.NOT_READY, 0x04, 0x07) || (isScsiError(e) && e.status === Status.BUSY);
