@@ -31,6 +31,8 @@ import {
   type LocationType,
   type TapeLabel,
 } from './afbackup-config.js';
+import { withLockFile } from '../util/lock-file.js';
+import { changerLockPath, lockDirectory } from './device-lock.js';
 import { ChangerError } from './errors.js';
 
 export const STREAMER_VARIABLE = 'TAPECOORD_STREAMER';
@@ -57,6 +59,8 @@ export interface CommandChangerOptions {
   moveTimeoutMs?: number;
   /** A list command that takes longer is killed (default 2 minutes). */
   listTimeoutMs?: number;
+  /** Where the changer's lock file goes (default TAPECOORD_LOCK_DIR or /run/lock/tapecoord). */
+  lockDir?: string;
 }
 
 /** stdout beyond this is not a list any changer prints: the command is killed. */
@@ -153,8 +157,8 @@ export class CommandChanger implements Changer {
   private readonly layout: CommandChangerLayout;
   private readonly moveTimeoutMs: number;
   private readonly listTimeoutMs: number;
-  /** One robot: operations of this object run one after the other. */
-  private queue: Promise<unknown> = Promise.resolve();
+  /** One robot: operations run one after the other, in this process and across processes. */
+  private readonly lockPath: Promise<string>;
 
   constructor(o: CommandChangerOptions) {
     this.device = o.changer;
@@ -163,6 +167,7 @@ export class CommandChanger implements Changer {
     this.layout = { ...o.layout };
     this.moveTimeoutMs = o.moveTimeoutMs ?? 10 * 60_000;
     this.listTimeoutMs = o.listTimeoutMs ?? 2 * 60_000;
+    this.lockPath = changerLockPath(o.changer, lockDirectory(o.lockDir));
     const fail = (message: string) => new ChangerError('config', o.changer || '(no changer device)', message);
     for (const [name, value, min] of [
       ['slots', o.layout.slots, 1],
@@ -219,14 +224,10 @@ export class CommandChanger implements Changer {
    */
   async inventory(): Promise<void> {}
 
-  async close(): Promise<void> {
-    await this.queue.catch(() => undefined);
-  }
+  async close(): Promise<void> {}
 
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.catch(() => undefined).then(fn);
-    this.queue = run.catch(() => undefined);
-    return run;
+  private async serial<T>(fn: () => Promise<T>): Promise<T> {
+    return withLockFile(await this.lockPath, fn, { what: `changer ${this.device}` });
   }
 
   private locate(ref: ElementRef): Location {

@@ -1,11 +1,12 @@
 /**
- * One command at a time per changer, across processes: a lock file per device under /run/lock
- * (TAPECOORD_LOCK_DIR overrides). The lock is named after the device's SCSI address
- * (H:C:T:L from /sys/dev/char/MAJ:MIN), so /dev/sg3 and /dev/sch0 of the same changer share it.
+ * One command at a time per changer, across processes: a lock file per changer under /run/lock
+ * (TAPECOORD_LOCK_DIR overrides). A SCSI changer's lock is named after its H:C:T:L (discovery.ts
+ * finds it in sysfs), so /dev/sg3 and /dev/sch0 of the same changer share it; anything else is
+ * named after its resolved path.
  */
-import type { FileHandle } from 'node:fs/promises';
-import { realpath } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { realpath, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { findDeviceByPath } from './discovery.js';
 
 export const DEFAULT_LOCK_DIR = '/run/lock/tapecoord';
 
@@ -13,20 +14,12 @@ export function lockDirectory(dir?: string): string {
   return dir ?? process.env['TAPECOORD_LOCK_DIR'] ?? DEFAULT_LOCK_DIR;
 }
 
-/** Linux dev_t (include/linux/kdev_t.h, new_decode_dev). */
-function majorMinor(rdev: number): [number, number] {
-  return [(rdev >>> 8) & 0xfff, (rdev & 0xff) | ((rdev >>> 12) & 0xfff00)];
-}
-
-export async function changerLockPath(fh: FileHandle, device: string, dir: string, sysRoot = '/sys'): Promise<string> {
-  const st = await fh.stat();
-  if (!st.isCharacterDevice()) return join(dir, `changer-${resolve(device).replace(/\//g, '_')}.lock`);
-  const [major, minor] = majorMinor(st.rdev);
-  try {
-    const hctl = basename(await realpath(join(sysRoot, 'dev', 'char', `${major}:${minor}`, 'device')));
-    if (/^\d+:\d+:\d+:\d+$/.test(hctl)) return join(dir, `changer-${hctl}.lock`);
-  } catch {
-    // no sysfs entry (a container): the device numbers still name it uniquely on this host
+export async function changerLockPath(device: string, dir: string, sysRoot?: string): Promise<string> {
+  const node = await stat(device).catch(() => null);
+  if (node?.isCharacterDevice()) {
+    const found = await findDeviceByPath(device, sysRoot === undefined ? {} : { sysRoot });
+    if (found) return join(dir, `changer-${found.device.hctl}.lock`);
   }
-  return join(dir, `changer-${major}-${minor}.lock`);
+  const path = await realpath(device).catch(() => resolve(device));
+  return join(dir, `changer-${path.replace(/\//g, '_')}.lock`);
 }

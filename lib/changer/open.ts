@@ -30,8 +30,6 @@ export interface OpenChangerOptions {
   streamers?: string[];
   /** afbackup: the counts its server configuration gives. */
   layout?: { slots: number; loadports: number; drives: number };
-  /** SMC: look up each drive's /dev/nstN by serial number (default true). */
-  mapDrives?: boolean;
 }
 
 export async function openChanger(name: string, o: OpenChangerOptions = {}): Promise<Changer> {
@@ -45,5 +43,5 @@ export async function openChanger(name: string, o: OpenChangerOptions = {}): Pro
     if (!o.changerDevice || !o.layout) throw new ChangerError('config', name, 'an afbackup changer needs --changer-device and --slots/--loadports/--drives (afbackup takes them from its server configuration)');
     return new CommandChanger({ config: await readChangerConfig(file), changer: o.changerDevice, streamers: o.streamers ?? [], layout: o.layout });
   }
-  return SmcChanger.open(name, o.mapDrives === false ? {} : { mapDrives: (drives) => mapDrivesBySerial(drives) });
+  return SmcChanger.open(name, { mapDrives: (drives) => mapDrivesBySerial(drives) });
 }

@@ -72,7 +72,7 @@ export class SmcChanger implements Changer {
       throw new ChangerError('device-error', device, `cannot open: ${(e as Error).message}`, { cause: e });
     }
     try {
-      const lockPath = await changerLockPath(fh, device, lockDirectory(o.lockDir), o.sysRoot);
+      const lockPath = await changerLockPath(device, lockDirectory(o.lockDir), o.sysRoot);
       return new SmcChanger(device, fh, lockPath, o, o.sgio ?? nativeSgio, { ...DEFAULT_RETRY, ...o.retry });
     } catch (e) {
       await fh.close();

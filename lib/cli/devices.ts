@@ -7,8 +7,7 @@
  */
 import { Command } from 'commander';
 import { discoverDevices, type DiscoveredDevice } from '../changer/discovery.js';
-import { mapDrivesBySerial } from '../changer/drive-map.js';
-import { SmcChanger } from '../changer/smc-changer.js';
+import { openChanger } from '../changer/open.js';
 import type { DriveElement } from '../changer/changer.js';
 import { sgio } from '../drive/sgio.js';
 
@@ -22,7 +21,7 @@ async function changerDrives(d: DiscoveredDevice): Promise<ChangerDrives> {
   const node = d.sg ?? (d.kind === 'changer' ? d.sch : null);
   if (!node) return { hctl: d.hctl, drives: [], error: 'neither sg nor ch is bound to it' };
   try {
-    const changer = await SmcChanger.open(node, { mapDrives: (drives) => mapDrivesBySerial(drives) });
+    const changer = await openChanger(node);
     try {
       const s = await changer.status();
       return { hctl: d.hctl, drives: s.drives.map(({ index, address, serial, device, full, barcode }) => ({ index, address, serial, device, full, barcode })), error: null };

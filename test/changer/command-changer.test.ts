@@ -75,6 +75,7 @@ END {
 `;
 
 const root = tempDir(t);
+process.env['TAPECOORD_LOCK_DIR'] = join(root, 'lock'); // the changers' lock files, kept off the host's /run/lock
 const bin = join(root, 'bin');
 mkdirSync(bin);
 writeFileSync(join(bin, 'mtx'), FAKE_MTX);
@@ -309,12 +310,17 @@ t.test('failing commands: exit codes, stderr, output that is no list, timeouts, 
 t.test('operations of one changer run one after the other', async (t) => {
   const dir = tempDir(t);
   const log = join(dir, 'log');
-  const c = new CommandChanger({
+  const options = {
     config: parseChangerConfig(`Move Slot To Drive Command: echo start %n >> ${log}; sleep 0.1; echo end %n >> ${log}\nEmpty Slots Command: echo\n`, 'q.conf'),
     changer: '/dev/sg3',
     streamers: ['/dev/nst0', '/dev/nst1', '/dev/nst2'],
     layout: { slots: 3, loadports: 0, drives: 3 },
-  });
+  };
+  const c = new CommandChanger(options);
   await Promise.all([c.move(slot(1), drive(0)), c.move(slot(2), drive(1)), c.move(slot(3), drive(2))]);
   t.same(readFileSync(log, 'utf8').trim().split('\n'), ['start 1', 'end 1', 'start 2', 'end 2', 'start 3', 'end 3']);
+  const other = new CommandChanger(options);
+  await Promise.all([c.move(slot(1), drive(0)), other.move(slot(2), drive(1))]);
+  t.same(readFileSync(log, 'utf8').trim().split('\n').slice(6), ['start 1', 'end 1', 'start 2', 'end 2'], 'two objects on one changer share its lock file');
+  t.ok(existsSync(join(root, 'lock')), 'the lock lives in TAPECOORD_LOCK_DIR');
 });
