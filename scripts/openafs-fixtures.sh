@@ -12,7 +12,7 @@ out="$here/test/fixtures/openafs"
 eval "$("$C" env)"
 media=$AFSLAB_MEDIA_DIR/fixtures
 dumps=$AFSLAB_DIR/dumps
-rm -rf "$media" "$out"
+rm -rf "$media"; rm -f "$out"/*.butc "$out"/*.vdump "$out"/*.txt
 mkdir -p "$media" "$out"
 port=7
 
@@ -68,6 +68,21 @@ butc_on "$media/label"
 bk labeltape -pname fxpool.1 -size 100M -portoffset $port
 cp "$media/label" "$out/label.butc"
 "$C" butc stop $port >/dev/null
+
+# What the real butc prints for readlabel and scantape of each single medium (its stdout).
+console() { # console OPERATION MEDIUM OUTFILE
+  local log=$AFSLAB_OUT_DIR/butc$port.out skip
+  skip=$(wc -c < "$log")
+  cp "$1" "$media/console"
+  butc_on "$media/console"
+  bk "$2" -portoffset $port > /dev/null
+  sleep 1
+  tail -c +$((skip + 1)) "$log" | sed -n '/^Token expires/,$p' | tail -n +2 | sed '/^\[afslab/d' > "$3"
+  "$C" butc stop $port >/dev/null
+}
+for m in full-append label savedb; do console "$out/$m.butc" readlabel "$out/$m.readlabel.txt"; done
+# (scantape of a medium without a dump label, or of a DB tape, waits for an operator.)
+console "$out/full-append.butc" scantape "$out/full-append.scantape.txt"
 
 # What the real programs say about them.
 for f in "$out"/*.butc; do read_tape -tape "$f" -scan -label -vheaders > "${f%.butc}.read_tape.txt" 2>&1 || true; done
