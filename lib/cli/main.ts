@@ -1,13 +1,21 @@
 /** The tapecoord command line (commander). Each command lives in its own file. */
 import { Command } from 'commander';
+import { butcMain } from './butc.js';
+import { cartCommand } from './cart.js';
 import { catalogCommand } from './catalog.js';
 import { changerCommand } from './changer.js';
 import { devicesCommand } from './devices.js';
 import { driveCommand } from './drive.js';
+import { mediaCommand } from './media.js';
 import { statusCommand } from './status.js';
 import { streamCommand } from './stream.js';
 
 export async function main(argv: string[]): Promise<void> {
+  // butc's own command line (single-dash options, cmd prefixes) is not commander's
+  if (argv[2] === 'butc') {
+    process.exitCode = await butcMain(argv.slice(3));
+    return;
+  }
   const program = new Command('tapecoord')
     .description('tape coordinator for Linux: drives, changers, a streaming ring buffer, a catalog, butc compatibility')
     .showHelpAfterError()
@@ -21,6 +29,8 @@ export async function main(argv: string[]): Promise<void> {
   program.addCommand(changerCommand());
   program.addCommand(devicesCommand());
   program.addCommand(driveCommand());
+  program.addCommand(mediaCommand());
+  program.addCommand(cartCommand());
   try {
     await program.parseAsync(argv);
   } catch (e) {
