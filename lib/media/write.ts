@@ -127,6 +127,8 @@ class DumpSession {
   private sequence = 1;
   private mediumIndex = 0;
   private volumesOnTape = 0;
+  /** The fragment being written is the first file after this tape's label (butc: position 2). */
+  private firstOnTape = false;
   private labelRecord: Buffer | null = null;
   private initialLabel: ButmLabel | null = null;
   private dumpId = 0;
@@ -262,11 +264,11 @@ class DumpSession {
         if (!hitEndOfTape(e)) throw e;
         // an unplanned end of tape (§2.9): the first volume on a tape does not fit at all;
         // otherwise the tape is finished and the whole volume is dumped again on the next one
-        if (this.volumesOnTape === 0) {
+        if (this.firstOnTape) {
           throw new MediaError('volume-too-large', this.device.name, `Volume ${summary.volumeName} (${summary.volumeId}) failed - volume larger than tape`, { cause: e });
         }
         this.options.log?.(`Warning: Dump (${this.dumpSetName}) hit end-of-tape inferred`);
-        volume.fragments = volume.fragments.filter((f) => f.medium !== this.mediumIndex);
+        volume.fragments = []; // redumped from its first byte; earlier copies stay unrecorded, as in butc
         await this.afterEndOfTape();
       }
     }
@@ -289,10 +291,10 @@ class DumpSession {
   }
 
   private async writeVolume(stream: DumpStream, fields: VolumeHeaderFields, volume: WrittenVolume): Promise<void> {
-    const firstFragment = volume.fragments.length + 1;
-    let frag = firstFragment;
+    let frag = 1;
     const file = await open(stream.path, 'r');
     try {
+      this.firstOnTape = this.volumesOnTape === 0;
       let { position } = await this.writer.beginVolume(makeVolumeHeader(fields, frag));
       this.volumesOnTape++;
       const buffer = Buffer.alloc(READ_BUFFER);
@@ -302,6 +304,7 @@ class DumpSession {
           volume.fragments.push({ medium: this.mediumIndex, position, fragment: frag, bytes: written.streamBytes, last: false });
           await this.nextTape();
           frag++;
+          this.firstOnTape = true;
           ({ position } = await this.writer.beginVolume(makeVolumeHeader(fields, frag)));
           this.volumesOnTape++;
         }
