@@ -760,7 +760,10 @@ if (opt.render) {
 }
 const outFile = path.resolve(opt.out ?? (state.quick ? path.join(path.resolve(opt.work), 'RESULTS-quick.md') : path.join(here, 'RESULTS.md')));
 const { report, analysis } = render(state);
-writeFileSync(outFile, report + (analysis ? '\n' + analysis : ''));
+// other benchmarks keep their own sections at the end of the file (bench:planner's `## Planner`)
+const previous = existsSync(outFile) ? readFileSync(outFile, 'utf8') : '';
+const kept = previous.indexOf('\n## Planner');
+writeFileSync(outFile, report + (analysis ? '\n' + analysis : '') + (kept >= 0 ? previous.slice(kept) : ''));
 process.stdout.write(report.replace(/```[a-z]*\n/g, '') + '\n');
 log(`wrote ${outFile}`);
 process.exitCode = state.failures.length ? 1 : 0;

@@ -180,6 +180,17 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX fragments_by_cartridge ON fragments (cartridge, position);
     `,
   },
+  {
+    version: 2,
+    description: 'volumes by name with their dump, for restore planning',
+    sql: `
+      -- The restore planner picks each volume's dump chain from its (name, dump) pairs alone: with
+      -- the dump in the index it never reads the volumes table (lib/planner/restore-plan.ts). It
+      -- serves lookups by name as the index it replaces did.
+      CREATE INDEX volumes_by_name_dump ON volumes (name, dump);
+      DROP INDEX volumes_by_name;
+    `,
+  },
 ];
 
 /** The schema version this tapecoord writes. */

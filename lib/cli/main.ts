@@ -7,6 +7,7 @@ import { changerCommand } from './changer.js';
 import { devicesCommand } from './devices.js';
 import { driveCommand } from './drive.js';
 import { mediaCommand } from './media.js';
+import { restoreCommand } from './restore.js';
 import { statusCommand } from './status.js';
 import { streamCommand } from './stream.js';
 
@@ -31,6 +32,7 @@ export async function main(argv: string[]): Promise<void> {
   program.addCommand(driveCommand());
   program.addCommand(mediaCommand());
   program.addCommand(cartCommand());
+  program.addCommand(restoreCommand());
   try {
     await program.parseAsync(argv);
   } catch (e) {
