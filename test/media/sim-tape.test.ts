@@ -180,3 +180,23 @@ t.test('tapecoord media write --mount: a MOUNT callout that moves each full back
   t.equal(x.status, 0, x.stderr);
   t.ok(readFileSync(join(dir, 'a')).equals(fixtureBytes('fx.a.full.vdump')));
 });
+
+t.test('an END-OF-DUMP with no filemark after it ends the medium; a label without one is an error', async (t) => {
+  const { encodeFilemark, encodeLabel, newLabel } = await import('../../lib/format/butm/index.js');
+  const dir = tempDir(t);
+  const build = async (name: string, records: Buffer[]): Promise<string> => {
+    const path = join(dir, name);
+    const m = await Medium.open({ kind: 'sim', path }, { create: true });
+    const label = encodeLabel(newLabel({ afsName: 'cut.full.1', dumpId: 9, creationTime: 9 }));
+    await m.write(label);
+    await m.writeFilemarks(1);
+    for (const r of records) await m.write(r);
+    await m.close();
+    return `sim:${path}`;
+  };
+  const cutAfterEod = await build('eod.simtape', [encodeFilemark('end-of-dump', null)]);
+  const scan = await inTurn([cutAfterEod], scanMedia);
+  t.same(scan.labels.map((l) => l.label.afsName), ['cut.full.1'], 'the label, then the end');
+  const cutAfterLabel = await build('label.simtape', [encodeLabel(newLabel({ afsName: 'x', dumpId: 10 }))]);
+  await t.rejects(inTurn([cutAfterLabel], scanMedia), { code: 'BUTM_IOCTL' }, 'an appended label with no filemark after it');
+});
