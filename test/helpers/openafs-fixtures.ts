@@ -4,7 +4,9 @@
 // the trailers' end times.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUTM_BLKSIZE, BUTM_BLOCKSIZE, BUTM_HDRSIZE, TC_VOLENDMAGIC, classifyRecord } from '../../lib/format/butm/index.js';
+import { BUTM_BLKSIZE, BUTM_BLOCKSIZE, BUTM_HDRSIZE, TC_VOLENDMAGIC, classifyRecord, type RecordDevice } from '../../lib/format/butm/index.js';
+import type { ExtractSink } from '../../lib/media/extract.js';
+import { openMedium, UNLIMITED_KB } from '../../lib/media/open.js';
 
 export const fixtureDir = join(import.meta.dirname, '..', 'fixtures', 'openafs');
 export const fixture = (name: string): string => join(fixtureDir, name);
@@ -44,4 +46,31 @@ export function maskTimes(medium: Buffer): Buffer {
   }
   flush();
   return b;
+}
+
+/** Opens each medium as a butm device (read-only unless said), runs fn, closes them all. */
+export async function withMedia<T>(paths: string[], fn: (devices: RecordDevice[]) => Promise<T>, options: { readOnly?: boolean; capacityKB?: number } = {}): Promise<T> {
+  const devices: RecordDevice[] = [];
+  try {
+    for (const p of paths) devices.push(await openMedium(p, { readOnly: options.readOnly ?? true, capacityKB: options.capacityKB ?? UNLIMITED_KB }));
+    return await fn(devices);
+  } finally {
+    for (const d of devices) await d.close();
+  }
+}
+
+/** An extract sink in memory that counts how often a partial copy was taken back. */
+export class MemorySink implements ExtractSink {
+  chunks: Buffer[] = [];
+  restarts = 0;
+  async write(chunk: Buffer): Promise<void> {
+    this.chunks.push(Buffer.from(chunk));
+  }
+  async restart(): Promise<void> {
+    this.restarts++;
+    this.chunks = [];
+  }
+  get bytes(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
 }

@@ -9,40 +9,18 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { RecordDevice } from '../../lib/format/butm/index.js';
 import { MediaError } from '../../lib/media/errors.js';
-import { extractVolume, type ExtractSink, type VolumeSelector } from '../../lib/media/extract.js';
+import { extractVolume, type VolumeSelector } from '../../lib/media/extract.js';
 import { openMedium, UNLIMITED_KB } from '../../lib/media/open.js';
 import { scanMedia } from '../../lib/media/scan.js';
 import { writeDump, type WriteOptions } from '../../lib/media/write.js';
 import { tempDir } from '../helpers/tmp.js';
-import { fixture, fixtureBytes, fixtureDir, maskTimes, spanMedia } from '../helpers/openafs-fixtures.js';
+import { fixture, fixtureBytes, fixtureDir, maskTimes, MemorySink, spanMedia, withMedia } from '../helpers/openafs-fixtures.js';
 
 const tapecoord = resolve(import.meta.dirname, '..', '..', 'bin', 'tapecoord');
 const FX_SERVER = (198 << 24) | (18 << 16) | 1; // 198.18.0.1, the lab fileserver
 
-async function opened<T>(paths: string[], fn: (devices: RecordDevice[]) => Promise<T>, capacityKB = UNLIMITED_KB, readOnly = true): Promise<T> {
-  const devices: RecordDevice[] = [];
-  try {
-    for (const p of paths) devices.push(await openMedium(p, { readOnly, capacityKB }));
-    return await fn(devices);
-  } finally {
-    for (const d of devices) await d.close();
-  }
-}
-
-class MemorySink implements ExtractSink {
-  chunks: Buffer[] = [];
-  restarts = 0;
-  async write(chunk: Buffer): Promise<void> {
-    this.chunks.push(Buffer.from(chunk));
-  }
-  async restart(): Promise<void> {
-    this.restarts++;
-    this.chunks = [];
-  }
-  get bytes(): Buffer {
-    return Buffer.concat(this.chunks);
-  }
-}
+const opened = <T>(paths: string[], fn: (devices: RecordDevice[]) => Promise<T>, capacityKB = UNLIMITED_KB, readOnly = true): Promise<T> =>
+  withMedia(paths, fn, { capacityKB, readOnly });
 
 async function extract(paths: string[], selector: VolumeSelector): Promise<Buffer> {
   const sink = new MemorySink();

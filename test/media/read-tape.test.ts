@@ -12,7 +12,10 @@ import { openMedium, UNLIMITED_KB } from '../../lib/media/open.js';
 import { scanMedia } from '../../lib/media/scan.js';
 import { writeDump } from '../../lib/media/write.js';
 import { tempDir } from '../helpers/tmp.js';
-import { fixture, fixtureBytes, spanMedia } from '../helpers/openafs-fixtures.js';
+import { fixture, fixtureBytes, spanMedia, withMedia } from '../helpers/openafs-fixtures.js';
+
+const withOpen = <T>(paths: string[], fn: (devices: RecordDevice[]) => Promise<T>, readOnly = true, capacityKB = UNLIMITED_KB): Promise<T> =>
+  withMedia(paths, fn, { readOnly, capacityKB });
 
 const READ_TAPE = '/usr/sbin/read_tape';
 const FX_SERVER = (198 << 24) | (18 << 16) | 1;
@@ -76,13 +79,3 @@ t.test('read_tape reads each medium of a spanning dump tapecoord wrote', { skip:
     t.equal(mask(ours.text), mask(theirs), `medium ${i + 1}: the same listing (creation time aside)`);
   }
 });
-
-async function withOpen<T>(paths: string[], fn: (devices: RecordDevice[]) => Promise<T>, readOnly = true, capacityKB = UNLIMITED_KB): Promise<T> {
-  const devices: RecordDevice[] = [];
-  try {
-    for (const p of paths) devices.push(await openMedium(p, { readOnly, capacityKB }));
-    return await fn(devices);
-  } finally {
-    for (const d of devices) await d.close();
-  }
-}

@@ -9,12 +9,12 @@ import { join, resolve } from 'node:path';
 import { Medium } from '../../lib/drive/medium.js';
 import type { RecordDevice } from '../../lib/format/butm/index.js';
 import { MediaError } from '../../lib/media/errors.js';
-import { extractVolume, type ExtractSink } from '../../lib/media/extract.js';
+import { extractVolume } from '../../lib/media/extract.js';
 import { labelMedium, readLabel } from '../../lib/media/label.js';
 import { openMedium } from '../../lib/media/open.js';
 import { scanMedia } from '../../lib/media/scan.js';
 import { writeDump } from '../../lib/media/write.js';
-import { fixture, fixtureBytes } from '../helpers/openafs-fixtures.js';
+import { fixture, fixtureBytes, MemorySink } from '../helpers/openafs-fixtures.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const A = fixture('fx.a.full.vdump'); // 55498 bytes
@@ -24,18 +24,6 @@ async function blankCartridge(path: string, capacity: number): Promise<string> {
   const m = await Medium.open({ kind: 'sim', path }, { create: true, capacity, earlyWarning: 16384 });
   await m.close();
   return `sim:${path}`;
-}
-
-class Sink implements ExtractSink {
-  data: Buffer[] = [];
-  restarts = 0;
-  async write(c: Buffer): Promise<void> {
-    this.data.push(Buffer.from(c));
-  }
-  async restart(): Promise<void> {
-    this.restarts++;
-    this.data = [];
-  }
 }
 
 async function inTurn<T>(names: string[], fn: (d: RecordDevice[]) => Promise<T>, readOnly = true): Promise<T> {
@@ -76,9 +64,9 @@ t.test('a full dump and an appended incremental on a simulated tape: tape file p
     [{ index: 2 }, A],
     [{ volume: 'fx.a.backup', dumpId: 1001 }, A],
   ] as const) {
-    const sink = new Sink();
+    const sink = new MemorySink();
     await inTurn([tape], (ds) => extractVolume(ds, sel, sink));
-    t.ok(Buffer.concat(sink.data).equals(fixtureBytes(want === A ? 'fx.a.full.vdump' : 'fx.b.full.vdump')), `extract ${JSON.stringify(sel)}`);
+    t.ok(sink.bytes.equals(fixtureBytes(want === A ? 'fx.a.full.vdump' : 'fx.b.full.vdump')), `extract ${JSON.stringify(sel)}`);
   }
 });
 
@@ -114,10 +102,10 @@ t.test('an unplanned end of tape: the volume is dumped again on the next medium,
   const scan = await inTurn([first, second], scanMedia);
   const partial = scan.dumps[0]!.volumes.filter((v) => v.partial);
   t.same(partial.map((v) => [v.name, v.medium]), [['fx.a.backup', 0]], 'the first copy of fx.a stays on the first medium without a trailer');
-  const sink = new Sink();
+  const sink = new MemorySink();
   await inTurn([first, second], (ds) => extractVolume(ds, { volume: 'fx.a.backup' }, sink));
   t.equal(sink.restarts, 1, 'the partial copy was taken back');
-  t.ok(Buffer.concat(sink.data).equals(fixtureBytes('fx.a.full.vdump')), 'the copy on the second medium');
+  t.ok(sink.bytes.equals(fixtureBytes('fx.a.full.vdump')), 'the copy on the second medium');
 });
 
 t.test('the first volume of a tape that does not fit is refused: volume larger than tape', async (t) => {
