@@ -28,6 +28,7 @@ export interface Statement<Row> extends SqlStatement {
 }
 
 export class Catalog {
+  private closed = false;
   readonly path: string;
   /** The SQLite handle, for queries the typed API does not have yet. */
   readonly db: SqlDatabase;
@@ -101,7 +102,10 @@ export class Catalog {
     }
   }
 
+  /** Closes the database; closing again does nothing (node:sqlite would throw, better-sqlite3 not). */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.statements.clear();
     this.db.close();
   }
