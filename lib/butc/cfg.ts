@@ -16,9 +16,8 @@ import type { ConsoleChunk } from './console.js';
 import { mangleDeviceName } from './device-name.js';
 import { ButcError } from './errors.js';
 import type { ButcPaths } from './paths.js';
+import { BUTM_BLOCKSIZE } from '../format/butm/constants.js';
 
-/** BUTM_BLOCKSIZE: one tape record (§2.1). */
-const BUTM_BLOCKSIZE = 16384;
 
 /** The settings a CFG file controls (defaults: `cfgDefaults()`). */
 export interface CfgSettings {
