@@ -20,9 +20,8 @@ import { bytesOf } from './c-string.js';
 import { errorLine, type ErrorText } from './com-err.js';
 import type { ButcConsole } from './console.js';
 import { ButcError } from './errors.js';
+import { DAYS, MONTHS } from '../util/ctime.js';
 
-const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const pad2 = (n: number) => String(n).padStart(2, '0');
 
 /** `strftime("%a %b %d %H:%M:%S %Y")` in local time, C locale. */

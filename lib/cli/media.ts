@@ -11,8 +11,7 @@
  * what butc prints for the same operation (readlabel, scantape), or JSON.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { open as openFile, type FileHandle } from 'node:fs/promises';
+import { open as openFile, rm, type FileHandle } from 'node:fs/promises';
 import { once } from 'node:events';
 import { atocl } from '../butc/atocl.js';
 import { mountArgs, mountDecision, runCallOut, unmountArgs } from '../butc/callout.js';
@@ -24,6 +23,7 @@ import { openMedium, UNLIMITED_KB } from '../media/open.js';
 import { formatTapeLabel } from '../media/report.js';
 import { scanMedia } from '../media/scan.js';
 import { writeDump, type NextMedium } from '../media/write.js';
+import { parseUnixTime } from '../util/unix-time.js';
 
 /** A tapeconfig-style size (a number without a unit is bytes; K, M, G, T) in KB. */
 function sizeKB(text: string): number {
@@ -49,10 +49,16 @@ function ipv4(text: string): number {
 }
 
 function unixTime(text: string): number {
-  if (/^\d+$/.test(text)) return Number(text);
-  const t = Date.parse(text);
-  if (Number.isNaN(t)) throw new InvalidArgumentError(`'${text}' is not a date (Unix seconds or an ISO 8601 date)`);
-  return Math.floor(t / 1000);
+  try {
+    return parseUnixTime(text, '--expires');
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+function nonNegativeInt(text: string): number {
+  if (!/^\d+$/.test(text)) throw new InvalidArgumentError(`'${text}' is not a number from 0`);
+  return Number(text);
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -173,7 +179,7 @@ function writeCommand(): Command {
     .option('--mount <script>', 'MOUNT callout run for each further medium (butc arguments, empty environment)')
     .option('--unmount <script>', 'UNMOUNT callout run after each full medium')
     .option('--server <address>', 'fileserver IPv4 address recorded in the volume headers', ipv4)
-    .addOption(new Option('--partition <n>', 'partition index recorded in the volume headers (0 = /vicepa)').argParser((t) => positiveInt(String(Number(t) + 1)) - 1).default(0))
+    .addOption(new Option('--partition <n>', 'partition index recorded in the volume headers (0 = /vicepa)').argParser(nonNegativeInt).default(0))
     .option('--expires <date>', 'label expiration (Unix seconds or ISO 8601)', unixTime)
     .option('--cell <cell>', 'the cell recorded in the labels')
     .option('--force', 'overwrite a medium whose label has not expired')
@@ -228,11 +234,11 @@ async function extractSink(output: string | undefined): Promise<{ sink: ExtractS
       },
       close: async (ok) => {
         await file.close();
-        if (!ok) await import('node:fs/promises').then((fs) => fs.rm(output, { force: true }));
+        if (!ok) await rm(output, { force: true });
       },
     };
   }
-  const out: WriteStream | NodeJS.WriteStream = output === '-' || !output ? process.stdout : createWriteStream(output);
+  const out = process.stdout;
   let written = false;
   return {
     sink: {

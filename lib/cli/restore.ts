@@ -13,6 +13,7 @@ import { Catalog, DEFAULT_CATALOG_PATH } from '../catalog/database.js';
 import { describeLocation } from '../planner/next-cartridge.js';
 import { planRestore, type PlannedMount, type RestorePlan } from '../planner/restore-plan.js';
 import type { VolumeSelector } from '../planner/select.js';
+import { parseUnixTime } from '../util/unix-time.js';
 
 interface RestoreOptions {
   plan?: boolean;
@@ -28,10 +29,7 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 
 /** TIME as Unix seconds: digits are seconds, anything else goes through Date.parse. */
 export function parseTime(text: string): number {
-  if (/^\d+$/.test(text)) return Number(text);
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw new RangeError(`--at: '${text}' is neither Unix seconds nor a date (2026-11-20, 2026-11-20T18:00:00Z)`);
-  return Math.floor(ms / 1000);
+  return parseUnixTime(text, '--at');
 }
 
 export function restoreCommand(): Command {

@@ -2,12 +2,13 @@
  * Opens a medium the `tapecoord media` commands name (a backup data file, a tape device such as
  * /dev/nst0, or `sim:PATH`) as a butm record device: FILE mode for files, tape mode otherwise.
  */
+import { ATOCL_CLAMP } from '../butc/atocl.js';
 import { describeSpec, parseMediumSpec } from '../drive/medium.js';
 import { RecordDevice } from '../format/butm/index.js';
 import { MediaError } from './errors.js';
 
-/** butc's capacity when none is configured (the hidden -device option: 0x7fffffff KB). */
-export const UNLIMITED_KB = 0x7fffffff;
+/** butc's capacity when none is configured (the hidden -device option: 2^31 − 1 KB). */
+export const UNLIMITED_KB = ATOCL_CLAMP;
 
 export interface OpenOptions {
   /** tapeconfig capacity in KB; the label's size replaces it once a label is read. */

@@ -6,6 +6,7 @@
  * tape, and END-OF-DUMP. Each stream is validated whole (§4.8) before any of it is written, so
  * nothing that `vos restore` would refuse reaches the medium.
  */
+import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import {
   ButmReader,
@@ -24,6 +25,7 @@ import {
 } from '../format/butm/index.js';
 import { walkVolumeDump, type VolumeDumpSummary } from '../format/volume-dump/index.js';
 import { MediaError } from './errors.js';
+import { readLabel } from './label.js';
 
 /** butc's default BUFFERSIZE: what one read of volume data asks for at most. */
 const READ_BUFFER = 16 * 1024;
@@ -107,7 +109,7 @@ export async function writeDump(first: RecordDevice, streams: readonly DumpStrea
   const prepared: Prepared[] = [];
   for (const stream of streams) {
     try {
-      prepared.push({ stream, summary: await walkVolumeDump(await readChunks(stream.path)) });
+      prepared.push({ stream, summary: await walkVolumeDump(createReadStream(stream.path, { highWaterMark: 1 << 20 })) });
     } catch (e) {
       throw new MediaError('bad-stream', stream.path, `not a valid volume dump stream: ${(e as Error).message}`, { cause: e });
     }
@@ -154,7 +156,7 @@ class DumpSession {
 
   async start(level: number): Promise<void> {
     this.level = level;
-    const old = await readOldLabel(this.device);
+    const old = await readLabel(this.device);
     const labelsOnMedium = old ? await labelsOn(this.device) : [];
     const onMedium = labelsOnMedium.map((l) => l.label);
     const lastLabelPosition = labelsOnMedium.at(-1)?.position ?? 0;
@@ -231,7 +233,7 @@ class DumpSession {
     }
     const previous = this.device;
     const next = await supply({ sequence: this.sequence, tapeName: this.tapeName(this.sequence), dumpId: this.dumpId, previous });
-    const old = await readOldLabel(next);
+    const old = await readLabel(next);
     if (old && this.labelRecord && encodeLabel(old).equals(this.labelRecord)) {
       throw new MediaError('wrong-medium', next.name, `the next medium is the one just written (${labelName(old)}): it was not changed`);
     }
@@ -286,7 +288,7 @@ class DumpSession {
     this.device = next;
     this.writer = new ButmWriter(next);
     this.mediumIndex++;
-    const old = await readOldLabel(next);
+    const old = await readLabel(next);
     await this.labelNewTape(old, old ? (await labelsOn(next)).map((l) => l.label) : []);
   }
 
@@ -329,16 +331,6 @@ class DumpSession {
   }
 }
 
-/** The label at the beginning of the medium, or null for a blank or unlabelled one. */
-async function readOldLabel(device: RecordDevice): Promise<ButmLabel | null> {
-  try {
-    return (await new ButmReader(device).readLabel({ rewind: true })).label;
-  } catch (e) {
-    if (isButmError(e)) return null;
-    throw e;
-  }
-}
-
 /** Every label on the medium (initial and appended), in order, with its position. */
 async function labelsOn(device: RecordDevice): Promise<{ label: ButmLabel; position: number }[]> {
   const reader = new ButmReader(device);
@@ -349,18 +341,4 @@ async function labelsOn(device: RecordDevice): Promise<{ label: ButmLabel; posit
     if (!isButmError(e)) throw e; // a damaged tail: what was read is what there is
   }
   return labels;
-}
-
-async function* readChunks(path: string): AsyncGenerator<Buffer> {
-  const file = await open(path, 'r');
-  try {
-    const buffer = Buffer.alloc(1 << 20);
-    for (;;) {
-      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
-      if (bytesRead === 0) return;
-      yield Buffer.from(buffer.subarray(0, bytesRead));
-    }
-  } finally {
-    await file.close();
-  }
 }

@@ -3,8 +3,9 @@
  * with a space (asctime's "%.3s %.3s%3d %.2d:%.2d:%.2d %d"). butc and read_tape print label and
  * volume times with it.
  */
-const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** C's abbreviated day and month names (asctime, strftime %a %b in the C locale). */
+export const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+export const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 const two = (n: number): string => String(n).padStart(2, '0');
 

@@ -14,7 +14,7 @@ import { labelMedium, readLabel } from '../../lib/media/label.js';
 import { openMedium } from '../../lib/media/open.js';
 import { scanMedia } from '../../lib/media/scan.js';
 import { writeDump } from '../../lib/media/write.js';
-import { fixture, fixtureBytes, MemorySink } from '../helpers/openafs-fixtures.js';
+import { fixture, fixtureBytes, MemorySink, withMedia } from '../helpers/openafs-fixtures.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const A = fixture('fx.a.full.vdump'); // 55498 bytes
@@ -26,15 +26,7 @@ async function blankCartridge(path: string, capacity: number): Promise<string> {
   return `sim:${path}`;
 }
 
-async function inTurn<T>(names: string[], fn: (d: RecordDevice[]) => Promise<T>, readOnly = true): Promise<T> {
-  const ds: RecordDevice[] = [];
-  try {
-    for (const n of names) ds.push(await openMedium(n, { readOnly }));
-    return await fn(ds);
-  } finally {
-    for (const d of ds) await d.close();
-  }
-}
+const inTurn = <T>(names: string[], fn: (d: RecordDevice[]) => Promise<T>, readOnly = true): Promise<T> => withMedia(names, fn, { readOnly });
 
 t.test('a full dump and an appended incremental on a simulated tape: tape file positions', async (t) => {
   const dir = tempDir(t);

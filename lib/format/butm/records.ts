@@ -62,16 +62,24 @@ export function encodeFilemark(type: SoftFilemark, lastLabelRecord: Buffer | nul
  * (BUTC-SPEC §2.4). Written into `into` when given (a reused 16 KiB buffer).
  */
 export function encodeDataRecord(payload: Buffer, into?: Buffer): Buffer {
-  if (payload.length < 1 || payload.length > BUTM_BLKSIZE) {
-    throw new ButmError('BUTM_BADARGUMENT', `a data record holds 1..${BUTM_BLKSIZE} bytes, not ${payload.length}`, { field: 'count', offset: 0 });
-  }
   const b = into ?? Buffer.allocUnsafe(BUTM_BLOCKSIZE);
-  b.writeInt32BE(payload.length, 0);
-  b.writeUInt32BE(BLOCK_MAGIC, 4);
-  b.fill(0, 8, BUTM_HDRSIZE);
   payload.copy(b, BUTM_HDRSIZE);
-  b.fill(0, BUTM_HDRSIZE + payload.length);
-  return b;
+  return finishDataRecord(b, payload.length);
+}
+
+/**
+ * Makes `record`, whose payload (from byte 24) already holds `count` bytes, a data record: the
+ * header in front, zero padding behind. Lets a writer fill the payload in place, with no copy.
+ */
+export function finishDataRecord(record: Buffer, count: number): Buffer {
+  if (count < 1 || count > BUTM_BLKSIZE) {
+    throw new ButmError('BUTM_BADARGUMENT', `a data record holds 1..${BUTM_BLKSIZE} bytes, not ${count}`, { field: 'count', offset: 0 });
+  }
+  record.writeInt32BE(count, 0);
+  record.writeUInt32BE(BLOCK_MAGIC, 4);
+  record.fill(0, 8, BUTM_HDRSIZE);
+  record.fill(0, BUTM_HDRSIZE + count);
+  return record;
 }
 
 export interface DataRecord {

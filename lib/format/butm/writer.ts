@@ -8,11 +8,11 @@
  * `hitEndOfTape`), carrying the medium, position and record.
  */
 import { dumpEndMarginKB, plannedSplit, savedbEndMarginKB, throttledReadSize } from './accounting.js';
-import { BUTM_BLKSIZE, BUTM_BLOCKSIZE } from './constants.js';
+import { BUTM_BLKSIZE, BUTM_BLOCKSIZE, BUTM_HDRSIZE } from './constants.js';
 import { ButmError } from './errors.js';
 import { encodeLabel, type ButmLabel } from './label.js';
 import type { RecordDevice } from './record-device.js';
-import { encodeDataRecord, encodeFilemark, type SoftFilemark } from './records.js';
+import { encodeDataRecord, encodeFilemark, finishDataRecord, type SoftFilemark } from './records.js';
 import { encodeVolumeHeader, type VolumeHeader } from './volume-header.js';
 
 /** Where something was written, as butc records it in budb (`labelpos`, volume `position`). */
@@ -41,10 +41,10 @@ type State = 'idle' | 'volume' | 'savedb';
 
 export class ButmWriter {
   private state: State = 'idle';
-  /** The payload being filled (butc's buffer); written when full. */
-  private readonly pending = Buffer.alloc(BUTM_BLKSIZE);
-  private pendingBytes = 0;
   private readonly record = Buffer.alloc(BUTM_BLOCKSIZE);
+  /** The payload being filled (butc's buffer), in place inside `record`; written when full. */
+  private readonly pending = this.record.subarray(BUTM_HDRSIZE);
+  private pendingBytes = 0;
   private fragmentBytes = 0;
   private fragmentRecords = 0;
 
@@ -224,7 +224,7 @@ export class ButmWriter {
 
   /** One data record of `count` bytes from the pending payload; the pending bytes are gone either way. */
   private async flush(count: number): Promise<void> {
-    encodeDataRecord(this.pending.subarray(0, count), this.record);
+    finishDataRecord(this.record, count);
     this.pendingBytes = 0;
     await this.device.writeBlock(this.record, 'data');
     this.fragmentRecords++;
