@@ -191,6 +191,27 @@ export const migrations: readonly Migration[] = [
       DROP INDEX volumes_by_name;
     `,
   },
+  {
+    version: 3,
+    description: "the daemon's jobs, so an interrupted one is reported failed after a restart",
+    sql: `
+      -- One row per task the daemon ran: inserted 'running' when it starts, updated when it ends.
+      -- A daemon that starts finds the rows a killed one left 'running' and marks them 'failed'
+      -- (lib/daemon/jobs-journal.ts). task is butc's number, unique only within one daemon run.
+      CREATE TABLE jobs (
+        id INTEGER PRIMARY KEY,
+        task INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        dump INTEGER REFERENCES dumps (id),
+        state TEXT NOT NULL CHECK (state IN ('running', 'done', 'failed', 'aborted')),
+        started INTEGER NOT NULL,
+        ended INTEGER,
+        message TEXT
+      ) STRICT;
+      CREATE INDEX jobs_running ON jobs (state) WHERE state = 'running';
+    `,
+  },
 ];
 
 /** The schema version this tapecoord writes. */

@@ -201,6 +201,12 @@ export class SimLibrary implements Changer {
     await this.load();
   }
 
+  /** Every cartridge the library holds (drives, then slots), with its image path. */
+  async cartridges(): Promise<SimCartridge[]> {
+    const s = await this.locked(() => this.load());
+    return [...s.drives, ...s.slots].flatMap((e) => (e.cartridge ? [this.cartridge(e.cartridge)] : []));
+  }
+
   /** Nothing to release: no file or lock is held between calls. */
   async close(): Promise<void> {}
 

@@ -3,10 +3,8 @@
  * and the types of its thin surface. Everything here is what native/ exports; policy lives in
  * lib/drive and lib/stream.
  */
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../util/package.js';
 import { DeviceError } from './errors.js';
 
 /** MTIOCTOP operations by their linux/mtio.h names. */
@@ -157,17 +155,6 @@ export interface NativeAddon {
   openMedium(kind: MediumKind, options: NativeOpenOptions): Promise<NativeMedium>;
   createPipeline(options: NativePipelineOptions, onEvent: (event: PipelineEvent) => void): NativePipeline;
   sgio(fd: number, cdb: Buffer, direction: SgDirection, bufferOrLength: Buffer | number | null, timeoutMs: number): Promise<SgIoResult>;
-}
-
-/** The package root: the nearest directory above this file with a package.json (lib/ or dist/lib/). */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('tapecoord: cannot find the package root from ' + fileURLToPath(import.meta.url));
-    dir = up;
-  }
-  return dir;
 }
 
 function load(): NativeAddon {
