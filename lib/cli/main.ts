@@ -5,11 +5,14 @@ import { cartCommand } from './cart.js';
 import { catalogCommand } from './catalog.js';
 import { changerCommand } from './changer.js';
 import { devicesCommand } from './devices.js';
+import { dumpCommand } from './dump.js';
 import { driveCommand } from './drive.js';
 import { mediaCommand } from './media.js';
 import { restoreCommand } from './restore.js';
+import { serveCommand } from './serve.js';
 import { statusCommand } from './status.js';
 import { streamCommand } from './stream.js';
+import { abortCommand, replyCommand } from './tasks.js';
 
 export async function main(argv: string[]): Promise<void> {
   // butc's own command line (single-dash options, cmd prefixes) is not commander's
@@ -24,6 +27,11 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = err.exitCode;
       throw err;
     });
+  program.addCommand(serveCommand());
+  program.addCommand(dumpCommand());
+  program.addCommand(restoreCommand());
+  program.addCommand(replyCommand());
+  program.addCommand(abortCommand());
   program.addCommand(streamCommand());
   program.addCommand(statusCommand());
   program.addCommand(catalogCommand());
@@ -32,7 +40,6 @@ export async function main(argv: string[]): Promise<void> {
   program.addCommand(driveCommand());
   program.addCommand(mediaCommand());
   program.addCommand(cartCommand());
-  program.addCommand(restoreCommand());
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -1,22 +1,31 @@
 /**
- * `tapecoord restore --plan`: what a restore would read, from which cartridges, in which order.
+ * `tapecoord restore`: restores dumps through the daemon, or with --plan shows what a restore
+ * would read, from which cartridges, in which order.
  *
+ *   tapecoord restore --name NAME... [--at TIME] [-o FILE|-]            (the daemon restores)
  *   tapecoord restore --plan (--name NAME | --pattern GLOB | --regex RE)... [--at TIME] [--json] [--catalog FILE]
  *
  * Selectors add up (their union). TIME is Unix seconds or a date that Date.parse reads
  * (2026-11-20, 2026-11-20T18:00:00Z). The catalog is --catalog, else $TAPECOORD_CATALOG, else
  * ./var/catalog.db. Exit status 1 when a volume cannot be restored (missing) or a selector chose
- * nothing; the plan is printed all the same. Restoring itself (without --plan) is the daemon's job.
+ * nothing; the plan is printed all the same. Without --plan the named dumps are restored one after
+ * the other to -o (default stdout) by the daemon, streamed over its control connection.
  */
+import { createWriteStream } from 'node:fs';
 import { Command, Option } from 'commander';
+import type { ApiOption } from '../api/options.js';
+import { start } from '../api/start.js';
 import { Catalog, DEFAULT_CATALOG_PATH } from '../catalog/database.js';
 import { describeLocation } from '../planner/next-cartridge.js';
 import { planRestore, type PlannedMount, type RestorePlan } from '../planner/restore-plan.js';
 import type { VolumeSelector } from '../planner/select.js';
 import { parseUnixTime } from '../util/unix-time.js';
+import { addTargetOptions, consoleHandlers, finish, socketOf, withProgress, type TargetOptions } from './daemon-target.js';
 
-interface RestoreOptions {
+interface RestoreOptions extends TargetOptions {
   plan?: boolean;
+  output?: string;
+  ask: boolean;
   name: string[];
   pattern: string[];
   regex: string[];
@@ -33,23 +42,27 @@ export function parseTime(text: string): number {
 }
 
 export function restoreCommand(): Command {
-  return new Command('restore')
-    .description('restore volumes; with --plan, show which cartridges and tape files a restore reads, in order')
+  return addTargetOptions(new Command('restore'))
+    .description('restore dumps through the daemon; with --plan, show which cartridges and tape files a restore reads, in order')
     .option('--plan', 'print the restore plan instead of restoring')
+    .option('-o, --output <file>', 'where the restored data goes (default: stdout)')
+    .addOption(new Option('--no-ask', 'answer operator questions with their defaults (butc ASK NO)'))
     .option('--name <name>', 'a volume by its exact name (repeatable)', collect, [])
     .option('--pattern <glob>', "volumes whose names match a shell pattern: * ? [a-z] (repeatable; quote it)", collect, [])
     .option('--regex <re>', 'volumes whose names match a JavaScript regular expression (repeatable)', collect, [])
     .option('--at <time>', 'restore as of this time: Unix seconds or a date (default: the latest dumps)')
     .option('--json', 'print the plan as JSON')
     .addOption(new Option('--catalog <file>', 'the catalog database').env('TAPECOORD_CATALOG').default(DEFAULT_CATALOG_PATH))
-    .action((o: RestoreOptions) => {
+    .action(async (o: RestoreOptions) => {
       const select: VolumeSelector[] = [
         ...o.name.map((name) => ({ name })),
         ...o.pattern.map((pattern) => ({ pattern })),
         ...o.regex.map((regex) => ({ regex })),
       ];
       if (!o.plan) {
-        throw new Error('restore: restoring needs the tapecoord daemon, which this version does not have yet; `tapecoord restore --plan ...` shows what a restore would read');
+        if (o.name.length === 0 || o.pattern.length || o.regex.length) throw new Error('restore: name the dumps with --name (patterns are for --plan)');
+        await restoreThroughDaemon(o);
+        return;
       }
       if (select.length === 0) throw new Error('restore --plan: choose volumes with --name, --pattern or --regex');
       const at = o.at === undefined ? null : parseTime(o.at);
@@ -63,6 +76,25 @@ export function restoreCommand(): Command {
       process.stdout.write(o.json ? JSON.stringify(plan) + '\n' : formatPlan(plan));
       if (plan.missing.length > 0 || plan.unmatched.length > 0) process.exitCode = 1;
     });
+}
+
+async function restoreThroughDaemon(o: RestoreOptions): Promise<void> {
+  const socket = socketOf(o);
+  const output = o.output === undefined || o.output === '-' ? process.stdout : createWriteStream(o.output);
+  const options: ApiOption[] = [
+    { type: 'operation', value: 'restore' },
+    ...o.name.map((name): ApiOption => ({ type: 'name', value: name })),
+    { type: 'output', value: output },
+    { type: 'ask', value: o.ask },
+    ...(o.at !== undefined ? [{ type: 'at' as const, value: parseTime(o.at) }] : []),
+  ];
+  const shown = consoleHandlers();
+  const c = await withProgress(socket, (onTask) => start(options, { all: (e) => (onTask(e.task), shown.all!(e)) }, { path: socket }));
+  if (c.code === 'NORMAL') {
+    const r = c.result as { bytes: number; restored: { name: string; dump: number; pieces: unknown[] }[] };
+    process.stderr.write(`restored ${r.restored.map((d) => `"${d.name}" (dump ${d.dump}, ${d.pieces.length} pieces)`).join(', ')}: ${r.bytes} bytes (task ${c.task})\n`);
+  }
+  finish(c);
 }
 
 const where = (m: PlannedMount): string =>

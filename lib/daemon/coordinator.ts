@@ -79,6 +79,7 @@ export class Coordinator implements ControlBackend {
   readonly tasks: TaskTable;
   readonly drives: DrivePool;
   private readonly listeners = new Set<(e: ApiEvent | TaskEvent) => void>();
+  private readonly driveWatchers = new Set<() => void>();
   private readonly prompts = new Map<number, PendingPrompt>();
   private readonly running = new Map<number, Running>();
   private readonly conditions = new Map<number, Condition>();
@@ -98,7 +99,9 @@ export class Coordinator implements ControlBackend {
   ) {
     this.started = clock();
     this.tasks = new TaskTable({ portOffset: config.portOffset, retainMs: config.retainMinutes * 60_000, now: clock });
-    this.drives = new DrivePool(driveCount);
+    this.drives = new DrivePool(driveCount, () => {
+      for (const w of this.driveWatchers) w();
+    });
     this.tasks.on('change', (task) => this.publish({ kind: 'task', time: this.clock(), task }));
     this.tasks.on('removed', (id) => this.conditions.delete(id));
   }
@@ -183,6 +186,12 @@ export class Coordinator implements ControlBackend {
   subscribe(listener: (e: ApiEvent | TaskEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Calls `fn` whenever a drive changes state or cartridge (the status file follows drives too). */
+  onDrivesChanged(fn: () => void): () => void {
+    this.driveWatchers.add(fn);
+    return () => this.driveWatchers.delete(fn);
   }
 
   /** Aborts what runs, waits for it to end, and closes the catalog and the changer. */

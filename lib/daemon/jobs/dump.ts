@@ -89,8 +89,9 @@ export async function runDump(ctx: JobContext, req: DumpRequest, lease: DriveLea
   // one piece still go to the cartridge (the configuration keeps that inside the warning zone).
   const piece = Math.max(req.blockSize, Math.min(PIECE, Math.floor(req.bufferSize / 4 / req.blockSize) * req.blockSize));
   let pending: Buffer | null = null;
-  let target = await nextTarget(ctx, set.number, req.overwrite);
   try {
+    // Inside the try: a dump refused or aborted while it waits for a cartridge lets its input go too.
+    let target = await nextTarget(ctx, set.number, req.overwrite);
     for (let fragment = 1; ; fragment++) {
       checkAbort(ctx);
       const mounted = await mountCartridge(ctx, lease, target.cartridge);
@@ -114,8 +115,10 @@ export async function runDump(ctx: JobContext, req: DumpRequest, lease: DriveLea
         try {
           await write(writer, encodeFileHeader({ dump: dumpId, name: req.name, cartridgeSet: set.name, fragment, cartridge: target.cartridge, file: target.file, created, blockSize: req.blockSize }));
           let ended = false;
-          while (!early) {
-            const next = pending ?? (await puller.next(ctx.task.signal));
+          // The stats flag as well as the event: a loop whose writes never wait (a fast medium) never
+          // lets the event loop deliver 'earlyWarning', and would write on to the end of medium.
+          while (!early && !writer.stats().earlyWarning) {
+            const next: Buffer | null = pending ?? (await puller.next(ctx.task.signal));
             if (next === null) {
               ended = true;
               break;
@@ -128,10 +131,17 @@ export async function runDump(ctx: JobContext, req: DumpRequest, lease: DriveLea
             ctx.task.progress(total + bytes);
             if (ctx.wants('saveset-write')) ctx.emit({ kind: 'saveset-write', cartridge: target.cartridge, file: target.file, blocks: writer.stats().blocks, bytes });
           }
+          // Early warning with nothing in hand: learn whether the stream has ended before taking
+          // another cartridge, so that its end does not get one of its own (an empty last fragment).
+          if (!ended && pending === null) {
+            pending = await puller.next(ctx.task.signal);
+            ended = pending === null;
+          }
           await writer.filemark(1);
           await new Promise<void>((resolve, reject) => writer.end((e?: Error | null) => (e ? reject(e) : resolve())));
           await writer.result;
-          full = early;
+          // A file that ends just past early warning made no write that reported it; the status does (GMT_EOT).
+          full = early || (await mounted.medium.status()).flags.includes('EOT');
           total += bytes;
           const last = ended;
           recordTapeFile(ctx.catalog, {
@@ -146,7 +156,13 @@ export async function runDump(ctx: JobContext, req: DumpRequest, lease: DriveLea
           ctx.emit({ kind: 'saveset-close', cartridge: target.cartridge, file: target.file, bytes });
           ctx.emit({ kind: 'journal-write', record: { type: 'tape-file', dump: dumpId, name: req.name, fragment, cartridge: target.cartridge, file: target.file, bytes, last } });
           ctx.emit({ kind: 'log', subtype: 'copied', message: `fragment ${fragment}: ${bytes} bytes to cartridge ${target.cartridge} file ${target.file}` });
-          if (last) break;
+          if (last) {
+            if (full) {
+              recordCartridgeFull(ctx.catalog, target.cartridge, ctx.now());
+              ctx.emit({ kind: 'journal-write', record: { type: 'cartridge-full', cartridge: target.cartridge } });
+            }
+            break;
+          }
         } finally {
           ctx.task.signal.removeEventListener('abort', onAbort);
           ctx.task.setRingFill(null);

@@ -47,6 +47,8 @@ export async function runScan(ctx: JobContext, req: ScanRequest, lease: DriveLea
         }
         let entry: ListEntry;
         if (first.kind === 'filemark') {
+          // st reads 0 once more at end of data after a filemark, and sets GMT_EOD (docs/SIMTAPE.md §2)
+          if ((await m.medium.status()).flags.includes('EOD')) break;
           entry = { cartridge, file, type: 'foreign', name: null, dump: null, fragment: null, bytes: 0, blocks: 0 };
         } else {
           let header = null;
