@@ -1,6 +1,7 @@
 /**
  * `tapecoord catalog`: the catalog file and moving a site between afbackup and tapecoord.
  *
+ *   tapecoord catalog dumps [--catalog FILE] [--json]
  *   tapecoord catalog import-afbackup VARDIR [--catalog FILE] [--json]
  *   tapecoord catalog export-afbackup VARDIR [--catalog FILE] [--json]
  *
@@ -10,6 +11,7 @@ import { Command, Option } from 'commander';
 import { exportAfbackup } from '../catalog/afbackup-export.js';
 import { importAfbackup } from '../catalog/afbackup-import.js';
 import { Catalog, DEFAULT_CATALOG_PATH } from '../catalog/database.js';
+import { formatDumps, listDumps } from '../catalog/listing.js';
 
 interface CatalogOptions {
   catalog: string;
@@ -40,6 +42,15 @@ export function catalogCommand(): Command {
     .description('the catalog: import and export afbackup server state')
     .addOption(new Option('--catalog <file>', 'the catalog database').env('TAPECOORD_CATALOG').default(DEFAULT_CATALOG_PATH))
     .option('--json', 'print what was done as JSON');
+  catalog
+    .command('dumps')
+    .description('the dumps: name, cartridge set, when, state, bytes and where each piece is')
+    .action(async (_o: unknown, cmd: Command) => {
+      await withCatalog(cmd, async (cat, o) => {
+        const rows = listDumps(cat);
+        process.stdout.write(o.json ? JSON.stringify(rows) + '\n' : formatDumps(rows));
+      });
+    });
   catalog
     .command('import-afbackup')
     .description("replace the catalog's afserver state with an afbackup server var directory's (bytes_on_tape, tapepos, ...)")

@@ -17,7 +17,8 @@
  *     "retainMinutes": 10,                     finished tasks stay listed this long
  *     "blockSize": "256k", "bufferSize": "64M",
  *     "cartridgeSets": [ { "number": 1, "name": "default" } ],
- *     "simulation": { "capacity": "1G", "earlyWarning": "160M", "rate": null }
+ *     "simulation": { "capacity": "1G", "earlyWarning": "160M", "rate": "400M" }
+ *                                              (no section: these; a section without rate: disk speed)
  *   }
  *
  * The ring (bufferSize) must be smaller than a simulated cartridge's early-warning zone: at early
@@ -131,10 +132,13 @@ export function loadConfig(file: string | null, overrides: Partial<Record<(typeo
   });
   const sim = (raw['simulation'] ?? {}) as Record<string, unknown>;
   if (typeof sim !== 'object' || sim === null) throw bad('simulation', 'an object', sim);
+  // Without a simulation section the drives stream at LTO-9's native 400 MB/s, like the real
+  // thing; a section that leaves rate out (or null) runs at disk speed.
+  const rateText = sim['rate'] !== undefined ? sim['rate'] : raw['simulation'] === undefined ? '400M' : null;
   const simulation: SimulationConfig = {
     capacity: size('simulation.capacity', '1G', sim['capacity'] ?? '1G'),
     earlyWarning: size('simulation.earlyWarning', '160M', sim['earlyWarning'] ?? '160M'),
-    rate: sim['rate'] === undefined || sim['rate'] === null ? null : size('simulation.rate', '0', sim['rate']),
+    rate: rateText === null ? null : size('simulation.rate', '400M', rateText),
   };
   const blockSize = size('blockSize', '256k');
   const bufferSize = size('bufferSize', '64M');

@@ -23,10 +23,10 @@ import { runCartJob } from './jobs/cart.js';
 import { runDump } from './jobs/dump.js';
 import { runRestore } from './jobs/restore.js';
 import { runScan } from './jobs/scan.js';
-import { failInterrupted, journalEnd, journalStart, type JobRow } from './jobs-journal.js';
+import { failInterrupted, journalDump, journalEnd, journalStart, type JobRow } from './jobs-journal.js';
 import type { OperationRequest } from './requests.js';
 import { setUp, type SetupReport } from './setup.js';
-import { TaskTable, type Prompt, type Task, type TaskKind } from './tasks.js';
+import { TaskTable, type Prompt, type Task, type TaskKind, type TaskSnapshot } from './tasks.js';
 
 export interface CoordinatorOptions {
   /** Unix milliseconds (tests). */
@@ -281,6 +281,12 @@ export class Coordinator implements ControlBackend {
     const ctx = this.context(task, entry, request.ask);
     for (const w of warnings) ctx.emit({ kind: 'user-message', message: `warning: ${w}` });
     const row = journalStart(this.catalog, task, ctx.now());
+    const noteDump = (snap: TaskSnapshot) => {
+      if (snap.id !== task.id || snap.dumpId === 0) return;
+      journalDump(this.catalog, row, snap.dumpId);
+      this.tasks.off('change', noteDump);
+    };
+    this.tasks.on('change', noteDump);
     let lease: DriveLease | null = null;
     let result: Condition;
     try {
@@ -302,6 +308,7 @@ export class Coordinator implements ControlBackend {
     }
     const s = task.snapshot();
     ctx.emit({ kind: 'statistics', bytes: s.bytes, seconds: ((s.ended ?? this.clock()) - (s.started ?? s.created)) / 1000, rate: 0, averageRate: s.averageRate, ringFill: null, final: true });
+    this.tasks.off('change', noteDump);
     journalEnd(this.catalog, row, task, ctx.now());
     this.conditions.set(task.id, result);
     return result;

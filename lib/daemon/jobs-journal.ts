@@ -30,6 +30,11 @@ export function journalEnd(cat: Catalog, row: number, task: Task, now: number): 
   cat.statement('UPDATE jobs SET state = ?, ended = ?, message = ?, dump = ? WHERE id = ?').run(s.state, now, s.message, s.dumpId || null, row);
 }
 
+/** Records the dump a job made, as soon as it is made (a killed daemon leaves it behind). */
+export function journalDump(cat: Catalog, row: number, dump: number): void {
+  cat.statement('UPDATE jobs SET dump = ? WHERE id = ?').run(dump, row);
+}
+
 /** Marks every job a previous daemon left running as failed; returns them. */
 export function failInterrupted(cat: Catalog, now: number): JobRow[] {
   return cat.transaction(() =>

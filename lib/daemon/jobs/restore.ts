@@ -40,7 +40,7 @@ function readsFor(plan: RestorePlan, name: string): Read[] {
 
 export async function runRestore(ctx: JobContext, req: RestoreRequest, lease: DriveLease): Promise<RestoreResult> {
   const plan = planRestore(ctx.catalog, { select: req.names.map((name) => ({ name })), ...(req.at !== null ? { at: req.at } : {}) });
-  if (plan.unmatched.length) throw new DaemonError('not-found', `no completed dump named ${plan.unmatched.join(', ')} in ${ctx.catalog.path}`);
+  if (plan.unmatched.length) throw new DaemonError('not-found', `no completed dump in ${ctx.catalog.path} matches ${plan.unmatched.join(', ')}`);
   if (plan.missing.length) throw new DaemonError('not-found', plan.missing.map((m) => m.message).join('; '));
   const total = plan.volumes.reduce((n, v) => n + v.bytes, 0);
   ctx.task.setTotal(total);
