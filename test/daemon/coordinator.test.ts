@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { createHash } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import { loadConfig } from '../../lib/daemon/config.js';
@@ -8,7 +8,7 @@ import { pseudoRandom, tempDir } from '../helpers/tmp.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-async function open(t: Tap.Test, extra: Record<string, unknown> = {}) {
+async function open(t: Test, extra: Record<string, unknown> = {}) {
   const dir = tempDir(t);
   const config = loadConfig(null, { varDir: dir, blockSize: '64k', bufferSize: '1M', simulation: { capacity: '8M', earlyWarning: '2M' }, ...extra });
   const c = await Coordinator.open(config);
