@@ -32,6 +32,7 @@ t.test('a new catalog: its directory made, WAL, foreign keys, the latest schema'
     'dumps',
     'ever_used_blocksizes',
     'fragments',
+    'jobs',
     'labels',
     'precious_tapes',
     'readonly_tapes',

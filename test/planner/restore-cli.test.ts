@@ -87,8 +87,8 @@ t.test('the plan as a table and as JSON, from --catalog or $TAPECOORD_CATALOG', 
   });
 });
 
-t.test('refusals: restoring without --plan, no selector, a bad time', async (t) => {
-  await t.rejects(run(['--name', 'x']), /restoring needs the tapecoord daemon, which this version does not have yet; `tapecoord restore --plan \.\.\.` shows what a restore would read/);
+t.test('refusals: a pattern without --plan, no selector, a bad time', async (t) => {
+  await t.rejects(run(['--pattern', 'x*']), /restore: name the dumps with --name \(patterns are for --plan\)/);
   await t.rejects(run(['--plan']), /choose volumes with --name, --pattern or --regex/);
   t.throws(() => parseTime('yesterday'), new RangeError("--at: 'yesterday' is neither Unix seconds nor a date (2026-11-20, 2026-11-20T18:00:00Z)"));
   t.equal(parseTime('2026-11-20'), 1_795_132_800);
