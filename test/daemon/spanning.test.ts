@@ -7,7 +7,7 @@
  */
 import t, { type Test } from 'tap';
 import { createHash } from 'node:crypto';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Condition } from '../../lib/api/conditions.js';
 import type { ApiEvent } from '../../lib/api/events.js';
 import { cartridgeNames } from '../../lib/catalog/cartridges.js';
@@ -21,6 +21,7 @@ import type { DumpResult } from '../../lib/daemon/jobs/dump.js';
 import type { RestoreResult } from '../../lib/daemon/jobs/restore.js';
 import { Medium } from '../../lib/drive/medium.js';
 import { chunked } from '../helpers/streams.js';
+import { restoreToBuffer } from '../helpers/daemon.js';
 import { pseudoRandom, rng, tempDir } from '../helpers/tmp.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -60,16 +61,8 @@ async function dump(c: Coordinator, name: string, chunks: Buffer[], events: ApiE
 }
 
 async function restore(c: Coordinator, name: string, at: number | null = null): Promise<{ cond: Condition; data: Buffer; result: RestoreResult }> {
-  const sink = new PassThrough();
-  const parts: Buffer[] = [];
-  sink.on('data', (b: Buffer) => parts.push(b));
-  const cond = await c.start([
-    { type: 'operation', value: 'restore' },
-    { type: 'name', value: name },
-    { type: 'output', value: sink },
-    ...(at !== null ? [{ type: 'at' as const, value: at }] : []),
-  ]);
-  return { cond, data: Buffer.concat(parts), result: cond.result as RestoreResult };
+  const { cond, data } = await restoreToBuffer(c, name, at);
+  return { cond, data, result: cond.result as RestoreResult };
 }
 
 /** Whether a cartridge's medium is written past early warning (GMT_EOT at end of data). */

@@ -25,6 +25,7 @@ import { INTERRUPTED, recentJobs } from '../../lib/daemon/jobs-journal.js';
 import { formatStatus, formatStatusLine } from '../../lib/daemon/status-format.js';
 import { TaskTable } from '../../lib/daemon/tasks.js';
 import { TASK_STATUS } from '../../lib/rx/interfaces/butc.js';
+import { restoreToBuffer } from '../helpers/daemon.js';
 import { pseudoRandom, tempDir } from '../helpers/tmp.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -62,17 +63,7 @@ function dumpOptions(name: string, input: Readable, ...more: ApiOption[]): ApiOp
   return [{ type: 'operation', value: 'dump' }, { type: 'name', value: name }, { type: 'input', value: input }, ...more];
 }
 
-async function restore(c: Coordinator, name: string): Promise<{ cond: Condition; data: Buffer }> {
-  const sink = new PassThrough();
-  const parts: Buffer[] = [];
-  sink.on('data', (b: Buffer) => parts.push(b));
-  const cond = await c.start([
-    { type: 'operation', value: 'restore' },
-    { type: 'name', value: name },
-    { type: 'output', value: sink },
-  ]);
-  return { cond, data: Buffer.concat(parts) };
-}
+const restore = (c: Coordinator, name: string) => restoreToBuffer(c, name);
 
 /** A dump whose input stays open until the test ends it. */
 function heldDump(c: Coordinator, name: string, ...more: ApiOption[]): { input: PassThrough; done: Promise<Condition>; events: ApiEvent[] } {
