@@ -11,7 +11,7 @@ import { ControlClient, type ControlTarget } from '../daemon/control/client.js';
 import { CONNECTION_STREAM, type WireOption } from '../daemon/control/protocol.js';
 import { isDaemonError } from '../daemon/errors.js';
 import { condition, type Condition } from './conditions.js';
-import type { EventHandlers } from './events.js';
+import { deliver, type ApiEvent, type EventHandlers } from './events.js';
 import { validateOptions, type ApiOption } from './options.js';
 
 export type StartTarget = { coordinator: ControlBackend } | ControlTarget;
@@ -32,7 +32,7 @@ export async function start(options: readonly ApiOption[], handlers: EventHandle
     const wire: WireOption[] = options.map((o) => (o.value === input || o.value === output ? { type: o.type, value: CONNECTION_STREAM } : { type: o.type, value: wireValue(o.value) }));
     if (input) return await client.startWithInput(wire, input, handlers);
     if (output) return await client.startWithOutput(wire, output, handlers);
-    return (await client.stream('start', { options: wire }, (e) => deliverRemote(handlers, e))) as Condition;
+    return (await client.stream('start', { options: wire }, (e) => deliver(handlers, e as ApiEvent))) as Condition;
   } catch (e) {
     return condition('NOCOORDINATOR', isDaemonError(e) ? e.message : `the daemon connection failed: ${(e as Error).message}`);
   } finally {
@@ -43,11 +43,4 @@ export async function start(options: readonly ApiOption[], handlers: EventHandle
 /** Dates travel as Unix seconds; everything else is JSON already. */
 function wireValue(v: unknown): unknown {
   return v instanceof Date ? Math.floor(v.getTime() / 1000) : v;
-}
-
-function deliverRemote(handlers: EventHandlers, e: unknown): void {
-  const event = e as { kind: string };
-  const h = (handlers as Record<string, ((e: unknown) => void) | undefined>)[event.kind];
-  h?.(e);
-  handlers.all?.(e as never);
 }

@@ -71,6 +71,9 @@ export function describeSpec(spec: MediumSpec): string {
   return spec.kind === 'sim' ? `sim:${spec.path}` : spec.path;
 }
 
+/** The largest block st hands back in one read, and the simulated tape accepts. */
+export const LARGEST_BLOCK = (1 << 24) - 1;
+
 export type ReadResult = { kind: 'data'; data: Buffer } | { kind: 'filemark' };
 
 export class Medium {

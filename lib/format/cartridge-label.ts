@@ -30,7 +30,7 @@
  */
 import { isDeviceError } from '../native/errors.js';
 import { ctime } from '../util/ctime.js';
-import type { Medium } from '../drive/medium.js';
+import { LARGEST_BLOCK, type Medium } from '../drive/medium.js';
 
 /** afbackup's INFOHEADER: a block containing it is a label. */
 export const INFO_HEADER = "AF's backup system\n\nINFO HEADER";
@@ -190,7 +190,6 @@ export async function writeLabel(medium: Medium, label: NewLabel): Promise<numbe
 export type LabelRead = { kind: 'label'; label: CartridgeLabel } | { kind: 'blank' } | { kind: 'foreign'; bytes: number };
 
 const FIRST_READ = 1 << 20;
-const LARGEST_BLOCK = (1 << 24) - 1; // st and the simulated tape refuse larger blocks
 
 /**
  * Reads the first block after rewinding. A block longer than the first read is read again with

@@ -17,7 +17,6 @@ import { createReadStream, statSync } from 'node:fs';
 import { cartridgeSets } from '../../catalog/cartridges.js';
 import { completeDump, createDump } from '../../catalog/dumps.js';
 import { recordCartridgeFull, recordTapeFile } from '../../catalog/writes.js';
-import type { Medium } from '../../drive/medium.js';
 import { encodeFileHeader, MIN_HEADER_BLOCK } from '../../format/tapefile.js';
 import { explainDecision, nextCartridge, type WriteTarget } from '../../planner/next-cartridge.js';
 import { recordContinuation } from '../../planner/continuation.js';
@@ -96,6 +95,7 @@ export async function runDump(ctx: JobContext, req: DumpRequest, lease: DriveLea
       checkAbort(ctx);
       const mounted = await mountCartridge(ctx, lease, target.cartridge);
       let full = false;
+      let last = false;
       let bytes = 0;
       try {
         lease.setState('positioning');
@@ -107,17 +107,15 @@ export async function runDump(ctx: JobContext, req: DumpRequest, lease: DriveLea
         ctx.emit({ kind: 'saveset-open', cartridge: target.cartridge, file: target.file, bytes: 0 });
         const writer = new TapeWriter(mounted.medium, { blockSize: req.blockSize, bufferSize: req.bufferSize });
         writer.on('error', () => undefined); // failures arrive through the write callbacks and writer.result
-        let early = false;
-        writer.on('earlyWarning', () => (early = true));
         const onAbort = () => writer.destroy(ctx.task.signal.reason as Error);
         ctx.task.signal.addEventListener('abort', onAbort, { once: true });
         ctx.task.setRingFill(() => fillOf(writer.stats()));
         try {
           await write(writer, encodeFileHeader({ dump: dumpId, name: req.name, cartridgeSet: set.name, fragment, cartridge: target.cartridge, file: target.file, created, blockSize: req.blockSize }));
           let ended = false;
-          // The stats flag as well as the event: a loop whose writes never wait (a fast medium) never
-          // lets the event loop deliver 'earlyWarning', and would write on to the end of medium.
-          while (!early && !writer.stats().earlyWarning) {
+          // The native flag, not the 'earlyWarning' event: a loop whose writes never wait (a fast
+          // medium) never lets the event loop deliver the event, and would write on to the end of medium.
+          while (!writer.stats().earlyWarning) {
             const next: Buffer | null = pending ?? (await puller.next(ctx.task.signal));
             if (next === null) {
               ended = true;
@@ -139,11 +137,11 @@ export async function runDump(ctx: JobContext, req: DumpRequest, lease: DriveLea
           }
           await writer.filemark(1);
           await new Promise<void>((resolve, reject) => writer.end((e?: Error | null) => (e ? reject(e) : resolve())));
-          await writer.result;
+          const written = await writer.result;
           // A file that ends just past early warning made no write that reported it; the status does (GMT_EOT).
-          full = early || (await mounted.medium.status()).flags.includes('EOT');
+          full = written.earlyWarningBlock !== null || (await mounted.medium.status()).flags.includes('EOT');
           total += bytes;
-          const last = ended;
+          last = ended;
           recordTapeFile(ctx.catalog, {
             cartridge: target.cartridge,
             file: target.file,
@@ -156,28 +154,27 @@ export async function runDump(ctx: JobContext, req: DumpRequest, lease: DriveLea
           ctx.emit({ kind: 'saveset-close', cartridge: target.cartridge, file: target.file, bytes });
           ctx.emit({ kind: 'journal-write', record: { type: 'tape-file', dump: dumpId, name: req.name, fragment, cartridge: target.cartridge, file: target.file, bytes, last } });
           ctx.emit({ kind: 'log', subtype: 'copied', message: `fragment ${fragment}: ${bytes} bytes to cartridge ${target.cartridge} file ${target.file}` });
-          if (last) {
-            if (full) {
-              recordCartridgeFull(ctx.catalog, target.cartridge, ctx.now());
-              ctx.emit({ kind: 'journal-write', record: { type: 'cartridge-full', cartridge: target.cartridge } });
-            }
-            break;
-          }
         } finally {
           ctx.task.signal.removeEventListener('abort', onAbort);
           ctx.task.setRingFill(null);
           if (!writer.destroyed && !writer.writableFinished) writer.destroy();
+          await writer.result.catch(() => undefined); // the writer thread has let go of the medium
         }
       } catch (e) {
         lease.addError();
-        await closeAfterFailure(mounted.medium);
+        // A filemark ends what reached the medium, so the tape reads cleanly up to there (the
+        // catalog does not have the file; the next dump of the set writes over it).
+        await mounted.medium.writeFilemarks(1).catch(() => undefined);
         throw e;
       } finally {
         await mounted.medium.close().catch(() => undefined);
       }
+      if (full) {
+        recordCartridgeFull(ctx.catalog, target.cartridge, ctx.now());
+        ctx.emit({ kind: 'journal-write', record: { type: 'cartridge-full', cartridge: target.cartridge } });
+      }
+      if (last) break;
       if (!full) throw new DaemonError('invalid', `cartridge ${target.cartridge}: the stream stopped without an end or early warning`);
-      recordCartridgeFull(ctx.catalog, target.cartridge, ctx.now());
-      ctx.emit({ kind: 'journal-write', record: { type: 'cartridge-full', cartridge: target.cartridge } });
       const from = target.cartridge;
       target = await nextTarget(ctx, set.number, req.overwrite);
       recordContinuation(ctx.catalog, from, target.cartridge, target.file);
@@ -195,13 +192,4 @@ export async function runDump(ctx: JobContext, req: DumpRequest, lease: DriveLea
 
 function write(writer: TapeWriter, chunk: Buffer): Promise<void> {
   return new Promise((resolve, reject) => writer.write(chunk, (e) => (e ? reject(e) : resolve())));
-}
-
-/**
- * After a failed or aborted tape file: a filemark ends what reached the medium, so the tape reads
- * cleanly up to there (the catalog does not have the file; the next dump writes over it).
- */
-async function closeAfterFailure(medium: Medium): Promise<void> {
-  for (let i = 0; i < 50 && medium.streaming; i++) await new Promise((r) => setTimeout(r, 10));
-  await medium.writeFilemarks(1).catch(() => undefined);
 }

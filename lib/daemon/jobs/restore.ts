@@ -7,6 +7,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { LARGEST_BLOCK } from '../../drive/medium.js';
 import { decodeFileHeader } from '../../format/tapefile.js';
 import { planRestore, type PlannedRead, type RestorePlan } from '../../planner/restore-plan.js';
 import { TapeReader } from '../../stream/tape-reader.js';
@@ -17,8 +18,6 @@ import { mountCartridge, type Mounted } from '../mount.js';
 import { checkForRead, positionAt } from '../position.js';
 import type { RestoreRequest } from '../requests.js';
 
-/** The largest block st hands back in one read (and the simulated tape accepts). */
-const LARGEST_BLOCK = (1 << 24) - 1;
 
 export interface RestoreResult {
   names: string[];
@@ -67,13 +66,15 @@ export async function runRestore(ctx: JobContext, req: RestoreRequest, lease: Dr
       }
       result.restored.push(restored);
     }
+  } catch (e) {
+    // a file the job opened is closed; a stream given is the caller's, who learns of the failure from the condition
+    if (req.output.kind === 'file') sink.destroy();
+    throw e;
   } finally {
     await mounted?.medium.close().catch(() => undefined);
   }
-  if (req.output.kind === 'file' || req.output.kind === 'stream') {
-    sink.end();
-    if (!sink.writableFinished) await once(sink, 'finish');
-  }
+  sink.end();
+  if (!sink.writableFinished) await once(sink, 'finish');
   return result;
 }
 

@@ -5,7 +5,7 @@
  */
 import { readLabel } from '../../format/cartridge-label.js';
 import { decodeFileHeader, TapeFileError } from '../../format/tapefile.js';
-import { isEndOfData } from '../../drive/medium.js';
+import { isEndOfData, LARGEST_BLOCK } from '../../drive/medium.js';
 import { TapeReader } from '../../stream/tape-reader.js';
 import type { ListEntry } from '../../api/events.js';
 import type { DriveLease } from '../drive-pool.js';
@@ -14,7 +14,6 @@ import { mountCartridge } from '../mount.js';
 import { positionAt } from '../position.js';
 import type { ScanRequest } from '../requests.js';
 
-const LARGEST_BLOCK = (1 << 24) - 1;
 
 export interface ScanResult {
   entries: ListEntry[];
