@@ -12,10 +12,11 @@ import { ButmReader } from '../format/butm/index.js';
 import { formatTapeLabel } from '../media/report.js';
 import type { TcTapeLabel } from '../rx/interfaces/butc.js';
 import { BUTM_NOLABEL, errorTextOf, TC_ABORTEDBYREQUEST, TcError } from './tc-errors.js';
-import { TapeSession, type DeviceLatch, type TapeContext } from './tc-tape.js';
+import type { Latch } from '../util/latch.js';
+import { TapeSession, type TapeContext } from './tc-tape.js';
 
 /** The label as TC_ReadLabel returns it, or throws TcError / ButmError with butc's code. */
-export async function readLabelTask(ctx: TapeContext, latch: DeviceLatch, table: TaskTable): Promise<TcTapeLabel> {
+export async function readLabelTask(ctx: TapeContext, latch: Latch, table: TaskTable): Promise<TcTapeLabel> {
   const release = await latch.enter();
   const taskId = table.allocateId();
   const session = new TapeSession(ctx, taskId, null);

@@ -13,7 +13,8 @@ import { formatDumpLabel, formatVolumeHeader } from '../media/report.js';
 import { TASK_STATUS } from '../rx/interfaces/butc.js';
 import { askMoreTapes, tapeNameText } from './operator.js';
 import { errorTextOf, TC_ABORTEDBYREQUEST, TC_MISSINGTRAILER, TcError } from './tc-errors.js';
-import { TapeSession, type DeviceLatch, type TapeContext } from './tc-tape.js';
+import type { Latch } from '../util/latch.js';
+import { TapeSession, type TapeContext } from './tc-tape.js';
 
 /** scanVolData's abort check interval. */
 const BIGCHUNK = 102400;
@@ -40,7 +41,7 @@ interface Mounted {
 }
 
 /** Runs a Scantape task to its end; the outcome is in the task's flags (never rejects). */
-export async function scanTapeTask(ctx: TapeContext, latch: DeviceLatch, task: Task): Promise<void> {
+export async function scanTapeTask(ctx: TapeContext, latch: Latch, task: Task): Promise<void> {
   task.setFlags(TASK_STATUS.DRIVE_WAIT, true);
   const release = await latch.enter();
   task.setFlags(TASK_STATUS.DRIVE_WAIT, false);

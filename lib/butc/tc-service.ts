@@ -13,6 +13,10 @@
  * does not carry out in its configuration (DeleteDump without XBSA, ScanDumps under XBSA), and one
  * that makes `backup` say the request failed without suggesting a permission or transport problem.
  * Unknown opcodes abort with RXGEN_OPCODE (RxOpcodeService).
+ *
+ * In `tapecoord serve` (lib/daemon/butc-service.ts) the table is the coordinator's: its dumps,
+ * restores and scans show in `backup status` and stop at `backup kill` (RequestAbort); there is no
+ * tapeconfig device there, so ReadLabel and ScanDumps answer TC_BADTASK.
  */
 import type { Task, TaskTable } from '../daemon/tasks.js';
 import { TASK_STATUS, TC, TC_SERVICE_ID, TSK_STAT, CUR_BUTC_VERSION, type TciStatusS } from '../rx/interfaces/butc.js';
@@ -23,13 +27,18 @@ import { RxOpcodeService } from '../rx/service.js';
 import { TC_BADTASK, TC_NODENOTFOUND, TC_NOTPERMITTED, TcError } from './tc-errors.js';
 import { readLabelTask } from './tc-readlabel.js';
 import { scanTapeTask } from './tc-scan.js';
-import { DeviceLatch, type TapeContext } from './tc-tape.js';
+import { Latch } from '../util/latch.js';
+import type { TapeContext } from './tc-tape.js';
 
 export interface TcServiceOptions {
   /** The task table (ids from portOffset × 1000 + 1); the caller owns it. */
   table: TaskTable;
-  /** The tapeconfig device and the CFG, logs, console and operator channel of this butc. */
-  tape: TapeContext;
+  /**
+   * The tapeconfig device and the CFG, logs, console and operator channel of this butc; null in
+   * `tapecoord serve`, whose drives belong to the changer (ReadLabel and ScanDumps answer
+   * TC_BADTASK there, saying to run `tapecoord butc` for a drive of its own).
+   */
+  tape: TapeContext | null;
   /** butc's -allow_unauthenticated: every caller passes callPermitted(). */
   allowUnauthenticated: boolean;
   /** Security classes offered, by index; default rxnull only (rxkad is not implemented). */
@@ -38,18 +47,24 @@ export interface TcServiceOptions {
   nowSeconds?: () => number;
 }
 
+/** butc's Rx dead time (`rx_SetRxDeadTime(150)`, BUTC-SPEC §3.1). */
+export const BUTC_DEAD_TIME_MS = 150_000;
+
 const MAXNAME = 63;
 
 const EMPTY_STATUS: TciStatusS = { taskName: '', taskId: 0, flags: 0, dbDumpId: 0, nKBytes: 0, volumeName: '', volsFailed: 0, lastPolled: 0 };
 
 /** Refusal of the operations that need budb / volserver clients (see the file comment). */
 const UNSUPPORTED = 'needs the backup database or volume server clients, which tapecoord does not have yet';
+/** Refusal of the tape operations where there is no tapeconfig device (the daemon). */
+const NO_DEVICE = 'needs a tapeconfig device: tapecoord serve has only library drives; run tapecoord butc -port N for a drive of its own';
 
 export class TcService {
   readonly rx: RxOpcodeService;
-  readonly latch = new DeviceLatch();
+  /** butc's deviceLatch: tape operations run one at a time, in arrival order. */
+  readonly latch = new Latch();
   private readonly table: TaskTable;
-  private readonly tape: TapeContext;
+  private readonly tape: TapeContext | null;
   private readonly allowUnauthenticated: boolean;
   private readonly now: () => number;
   /** lastPolled per task id: set at creation (butc: time(0)) and by every GetStatus. */
@@ -144,6 +159,7 @@ export class TcService {
 
     serveProc(tc, TC.ReadLabel, async () => {
       this.permit();
+      if (!this.tape) throw new RxAbort(TC_BADTASK, `TC_ReadLabel ${NO_DEVICE}`);
       try {
         return { label: await readLabelTask(this.tape, this.latch, this.table), taskId: 0 };
       } catch (e) {
@@ -155,9 +171,11 @@ export class TcService {
     serveProc(tc, TC.ScanDumps, async ({ addDbFlag }) => {
       this.permit();
       if (addDbFlag) throw new RxAbort(TC_BADTASK, `TC_ScanDumps -dbadd ${UNSUPPORTED}`);
-      const task = this.table.create('scan', this.tape.device);
+      const tape = this.tape;
+      if (!tape) throw new RxAbort(TC_BADTASK, `TC_ScanDumps ${NO_DEVICE}`);
+      const task = this.table.create('scan', tape.device);
       this.polled.set(task.id, this.now());
-      const run = scanTapeTask(this.tape, this.latch, task).finally(() => this.running.delete(run));
+      const run = scanTapeTask(tape, this.latch, task).finally(() => this.running.delete(run));
       this.running.add(run);
       return { taskId: task.id };
     });

@@ -1,6 +1,6 @@
 /**
  * The tape steps the TC operations share, as butc's `src/butc/lwps.c` does them (BUTC-SPEC §1.6,
- * §1.7, §3.6): one tape operation at a time (the device latch, DRIVE_WAIT while queued),
+ * §1.7, §3.6): one tape operation at a time (the device latch, lib/util/latch.ts, DRIVE_WAIT while queued),
  * PromptForTape (the MOUNT callout with CALL_WAIT, else the operator prompt with OPR_WAIT, abort
  * checks in between), butm_Mount on the tapeconfig device, and unmountTape (close, UNMOUNT callout).
  */
@@ -29,20 +29,6 @@ export interface TapeContext {
   keyWaitMs?: number;
   /** The callouts' environment (butc: empty). */
   calloutEnv?: Record<string, string>;
-}
-
-/** butc's deviceLatch: tape operations run one at a time, in arrival order. */
-export class DeviceLatch {
-  private tail: Promise<void> = Promise.resolve();
-
-  /** Resolves with the release function once every earlier holder has released. */
-  enter(): Promise<() => void> {
-    let release!: () => void;
-    const mine = new Promise<void>((r) => (release = r));
-    const ready = this.tail.then(() => release);
-    this.tail = this.tail.then(() => mine);
-    return ready;
-  }
 }
 
 /** A mounted tape and whether a MOUNT/prompt preceded it (butc's `tapemounted`, for UNMOUNT). */

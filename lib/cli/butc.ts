@@ -21,13 +21,10 @@ import { processConsole, type ButcConsole } from '../butc/console.js';
 import { butcPaths, butcRoot } from '../butc/paths.js';
 import { TtyOperatorChannel, UnattendedOperatorChannel, type OperatorChannel } from '../butc/operator.js';
 import { butcStartup } from '../butc/startup.js';
-import { TcService } from '../butc/tc-service.js';
+import { BUTC_DEAD_TIME_MS, TcService } from '../butc/tc-service.js';
 import { TaskTable } from '../daemon/tasks.js';
 import { RX_ADDRINUSE } from '../rx/constants.js';
 import { RxServer } from '../rx/server.js';
-
-/** butc's Rx dead time (`rx_SetRxDeadTime(150)`, BUTC-SPEC §3.1). */
-export const BUTC_DEAD_TIME_MS = 150_000;
 
 export interface ButcIo {
   console?: ButcConsole;

@@ -1,18 +1,32 @@
 /**
- * `tapecoord serve [--config FILE]`: the daemon, in the foreground (systemd runs it so), until
- * SIGINT or SIGTERM; SIGHUP reopens the log (logrotate).
+ * `tapecoord serve [--config FILE] [--var DIR] [--portoffset N] [--butc [--allow_unauthenticated]]`:
+ * the daemon, in the foreground (systemd runs it so), until SIGINT or SIGTERM; SIGHUP reopens the
+ * log (logrotate). --butc serves butc's TC interface on UDP 7025 + port offset (config `butc`), so
+ * the real `backup status` lists tapecoord's tasks; the options spell butc's -portoffset and
+ * -allow_unauthenticated.
  */
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../daemon/config.js';
 import { Daemon } from '../daemon/serve.js';
+
+function portOffset(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n > 58_510) throw new InvalidArgumentError('expected a port offset 0..58510');
+  return n;
+}
 
 export function serveCommand(): Command {
   return new Command('serve')
     .description('run the tape coordinator daemon (default: a simulated library under ./var)')
     .option('--config <file>', 'the configuration file (JSON; see lib/daemon/config.ts); default: the embedded simulated library')
     .option('--var <dir>', 'the var directory (catalog, socket, status file, log, simulated library)')
-    .action(async (o: { config?: string; var?: string }) => {
-      const config = loadConfig(o.config ?? null, { varDir: o.var });
+    .option('--portoffset <n>', "butc's port offset: task ids N×1000+n, TC interface on UDP 7025+N", portOffset)
+    .option('--butc', "serve butc's TC interface over Rx, so OpenAFS `backup status/jobs/kill` see the tasks (replaces the config's butc section)")
+    .option('--allow_unauthenticated', 'with --butc: accept rxnull callers, as butc -allow_unauthenticated (rxkad is not implemented)')
+    .action(async (o: { config?: string; var?: string; portoffset?: number; butc?: boolean; allow_unauthenticated?: boolean }) => {
+      if (o.allow_unauthenticated && !o.butc) throw new Error('serve: --allow_unauthenticated needs --butc');
+      const butc = o.butc ? { allowUnauthenticated: o.allow_unauthenticated ?? false } : undefined;
+      const config = loadConfig(o.config ?? null, { varDir: o.var, portOffset: o.portoffset, butc });
       const daemon = await Daemon.start(config);
       const c = daemon.coordinator;
       const s = c.setup;
@@ -23,6 +37,7 @@ export function serveCommand(): Command {
         `  socket    ${config.socket}`,
         ...(config.statusFile ? [`  status    ${config.statusFile}`] : []),
         ...(config.log ? [`  log       ${config.log}`] : []),
+        ...(daemon.butc ? [`  butc      UDP ${daemon.butc.address().address}:${daemon.butc.address().port} (TC interface, port offset ${config.portOffset}${config.butc!.allowUnauthenticated ? ', rxnull allowed' : ': rxnull callers refused, rxkad is not implemented'})`] : []),
         ...(daemon.metricsAddress ? [`  metrics   http://${daemon.metricsAddress.host}:${daemon.metricsAddress.port}/metrics`] : []),
         ...c.interrupted.map((j) => `  job ${j.task} (${j.kind} ${j.subject}) of the previous run: ${j.message}`),
       ];

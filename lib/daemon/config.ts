@@ -14,6 +14,10 @@
  *     "log": "tapecoord.log",                  JSON lines; null: none
  *     "metrics": null,                         or { "host": "127.0.0.1", "port": 9724 }
  *     "portOffset": 0,                         butc task ids: portOffset × 1000 + n
+ *     "butc": null,                            or { "allowUnauthenticated": true } to serve butc's TC
+ *                                              interface on UDP 7025 + portOffset (so `backup status`,
+ *                                              `backup jobs` and `backup kill` see the tasks); optional
+ *                                              "address" (default 0.0.0.0, as butc) and "port"
  *     "retainMinutes": 10,                     finished tasks stay listed this long
  *     "blockSize": "256k", "bufferSize": "64M",
  *     "cartridgeSets": [ { "number": 1, "name": "default" } ],
@@ -25,6 +29,7 @@
  * warning the job finishes the tape file with what the ring holds (DESIGN "End of tape is a value").
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseSize } from '../util/size.js';
 import { DaemonError } from './errors.js';
@@ -42,6 +47,18 @@ export interface SimulationConfig {
   rate: number | null;
 }
 
+/** butc's TC interface over Rx (lib/daemon/butc-service.ts). */
+export interface ButcServiceConfig {
+  /** butc's -allow_unauthenticated: rxnull callers may use it (else every RPC: TC_NOTPERMITTED). */
+  allowUnauthenticated: boolean;
+  address: string;
+  /** UDP port: 7025 + portOffset unless given (0: any free port, for tests). */
+  port: number;
+}
+
+/** butc's TC port base (BUTC-SPEC §1.1: 7025 + port offset). */
+export const BUTC_PORT_BASE = 7025;
+
 export interface DaemonConfig {
   /** Where it came from, for messages ('embedded default' or the file). */
   source: string;
@@ -54,6 +71,7 @@ export interface DaemonConfig {
   log: string | null;
   metrics: Endpoint | null;
   portOffset: number;
+  butc: ButcServiceConfig | null;
   retainMinutes: number;
   blockSize: number;
   bufferSize: number;
@@ -61,7 +79,7 @@ export interface DaemonConfig {
   simulation: SimulationConfig;
 }
 
-const KEYS = ['varDir', 'changer', 'catalog', 'socket', 'tcp', 'statusFile', 'log', 'metrics', 'portOffset', 'retainMinutes', 'blockSize', 'bufferSize', 'cartridgeSets', 'simulation'] as const;
+const KEYS = ['varDir', 'changer', 'catalog', 'socket', 'tcp', 'statusFile', 'log', 'metrics', 'portOffset', 'butc', 'retainMinutes', 'blockSize', 'bufferSize', 'cartridgeSets', 'simulation'] as const;
 
 export const DEFAULT_SET_NAME = 'default';
 
@@ -118,6 +136,22 @@ export function loadConfig(file: string | null, overrides: Partial<Record<(typeo
     return { host: o['host'] as string, port: o['port'] as number };
   };
 
+  const butc = (portOffset: number): ButcServiceConfig | null => {
+    const v = raw['butc'] ?? null;
+    if (v === null) return null;
+    const expected = '{ "allowUnauthenticated": true|false, "address": "0.0.0.0", "port": N } or null';
+    if (typeof v !== 'object' || Array.isArray(v)) throw bad('butc', expected, v);
+    const o = v as Record<string, unknown>;
+    for (const k of Object.keys(o)) if (!['allowUnauthenticated', 'address', 'port'].includes(k)) throw bad(`butc.${k}`, `no such field (${expected})`, o[k]);
+    const allow = o['allowUnauthenticated'] ?? false;
+    if (typeof allow !== 'boolean') throw bad('butc.allowUnauthenticated', 'true or false', allow);
+    const address = o['address'] ?? '0.0.0.0';
+    if (typeof address !== 'string' || isIP(address) === 0) throw bad('butc.address', 'an IP address', address);
+    const port = o['port'] ?? BUTC_PORT_BASE + portOffset;
+    if (!Number.isSafeInteger(port) || (port as number) < 0 || (port as number) > 65535) throw bad('butc.port', 'a UDP port 0..65535', port);
+    return { allowUnauthenticated: allow, address, port: port as number };
+  };
+
   const varDir = resolve(str('varDir', './var')!);
   const inVar = (p: string | null): string | null =>
     p === null ? null : p.startsWith('sim:') ? `sim:${inVar(p.slice(4))}` : isAbsolute(p) || p.startsWith('afbackup:') ? p : join(varDir, p);
@@ -159,6 +193,7 @@ export function loadConfig(file: string | null, overrides: Partial<Record<(typeo
     log: inVar(str('log', 'tapecoord.log')),
     metrics: endpoint('metrics'),
     portOffset: int('portOffset', 0, 0, 58_510),
+    butc: butc(int('portOffset', 0, 0, 58_510)),
     retainMinutes: int('retainMinutes', 10, 0, 525_600),
     blockSize,
     bufferSize,

@@ -16,6 +16,8 @@ import { openChanger } from '../changer/open.js';
 import { packageVersion } from '../util/package.js';
 import type { ControlBackend, DaemonInfo, TaskEvent } from './backend.js';
 import type { DaemonConfig } from './config.js';
+import { Latch } from '../util/latch.js';
+import { CartridgeClaims } from './cartridge-claims.js';
 import { DrivePool, type DriveLease } from './drive-pool.js';
 import { DaemonError, isDaemonError } from './errors.js';
 import type { JobContext, JobEvent } from './job-context.js';
@@ -78,6 +80,8 @@ function conditionCode(e: unknown, aborted: boolean): ConditionCode {
 export class Coordinator implements ControlBackend {
   readonly tasks: TaskTable;
   readonly drives: DrivePool;
+  readonly cartridges = new CartridgeClaims();
+  private readonly robot = new Latch();
   private readonly listeners = new Set<(e: ApiEvent | TaskEvent) => void>();
   private readonly driveWatchers = new Set<() => void>();
   private readonly prompts = new Map<number, PendingPrompt>();
@@ -241,6 +245,8 @@ export class Coordinator implements ControlBackend {
       changer: this.changer,
       changerName: this.changer.device,
       drives: this.drives,
+      cartridges: this.cartridges,
+      robot: this.robot,
       config: this.config,
       emit,
       wants: (kind) => [...entry.handlers].some((h) => handlerWants(h, kind)),
@@ -304,6 +310,7 @@ export class Coordinator implements ControlBackend {
       ctx.emit({ kind: 'error-message', message, code: isDaemonError(e) ? e.code : ((e as { code?: string }).code ?? null) });
       result = condition(code, message, task.id);
     } finally {
+      this.cartridges.release(task.id);
       lease?.release();
     }
     const s = task.snapshot();

@@ -5,6 +5,8 @@
 import type { Catalog } from '../catalog/database.js';
 import type { Changer } from '../changer/changer.js';
 import type { ApiEvent, EventKind } from '../api/events.js';
+import type { Latch } from '../util/latch.js';
+import type { CartridgeClaims } from './cartridge-claims.js';
 import type { DaemonConfig } from './config.js';
 import type { DrivePool } from './drive-pool.js';
 import type { Prompt, Task } from './tasks.js';
@@ -19,6 +21,10 @@ export interface JobContext {
   /** How cartridge_locations names the changer. */
   changerName: string;
   drives: DrivePool;
+  /** Which task has which cartridge (lib/daemon/cartridge-claims.ts). */
+  cartridges: CartridgeClaims;
+  /** One job at a time reads the changer's status and moves on it (a library has one robot). */
+  robot: Latch;
   config: DaemonConfig;
   emit(event: JobEvent): void;
   /** Whether anyone listens for a kind (per-buffer saveset events are only made then). */

@@ -1,8 +1,9 @@
 /**
  * Getting a catalog cartridge into a leased drive and its medium open: the robot when the library
  * has it (by barcode, else by the location the catalog has), the operator when it does not (a
- * 'mount' prompt: put it into an import/export slot). The catalog follows every move, so a crash
- * in between leaves true locations behind. A simulated cartridge is created with the configured
+ * 'mount' prompt: put it into an import/export slot). The task claims the cartridge first
+ * (lib/daemon/cartridge-claims.ts), and one job at a time works the robot. The catalog follows
+ * every move, so a crash in between leaves true locations behind. A simulated cartridge is created with the configured
  * capacity the first time it is opened.
  */
 import { cartridgeNames, cartridgesByBarcode } from '../catalog/cartridges.js';
@@ -81,40 +82,60 @@ async function askOperator(ctx: JobContext, cartridge: number, barcode: string |
     default: 'abort',
   });
   if (answer !== 'done') throw new DaemonError('no-cartridge', `cartridge ${cartridge} was not brought to ${ctx.changer.device}`);
-  const now = await ctx.changer.status();
-  const slot = now.slots.find((s) => s.importExport && s.full && (barcode === null || s.barcode === barcode));
-  if (!slot) return; // not there after all: the caller looks again and asks again
-  const to = await importCartridge(ctx.changer, slot.index);
-  record(ctx, cartridge, to);
+  await ctx.robot.run(async () => {
+    const now = await ctx.changer.status();
+    const slot = now.slots.find((s) => s.importExport && s.full && (barcode === null || s.barcode === barcode));
+    if (!slot) return; // not there after all: the caller looks again and asks again
+    const to = await importCartridge(ctx.changer, slot.index);
+    record(ctx, cartridge, to);
+  });
 }
 
-/** Loads `cartridge` into the leased drive and opens its medium. */
+/**
+ * One look at the library and the moves it calls for, under the robot latch: 'loaded' when the
+ * cartridge is in the leased drive, 'missing' when the library does not have it. A cartridge in
+ * another drive is unloaded from there first: the task claims it, so the drive's task does not use it.
+ */
+async function bringToDrive(ctx: JobContext, lease: DriveLease, cartridge: number, barcode: string | null): Promise<'loaded' | 'missing' | 'moved'> {
+  const driveRef: ElementRef = { kind: 'drive', index: lease.index };
+  const status = await ctx.changer.status();
+  const at = whereIs(ctx, status, cartridge, barcode);
+  if (at && at.kind === 'drive' && at.index === lease.index) return 'loaded';
+  if (at === null) return 'missing';
+  if (at.kind === 'drive') {
+    await unloadDrive(ctx, at.index, status);
+    ctx.drives.setLoaded(at.index, { cartridge: null, barcode: null, device: null });
+    return 'moved';
+  }
+  if (findElement(status, driveRef)?.full) await unloadDrive(ctx, lease.index, status);
+  await ctx.changer.move(at, driveRef);
+  record(ctx, cartridge, driveRef);
+  ctx.emit({ kind: 'log', subtype: 'loaded', message: `cartridge ${cartridge}${barcode ? ` (${barcode})` : ''}: slot ${at.index} to drive ${lease.index}` });
+  return 'moved';
+}
+
+/**
+ * Claims `cartridge` for the task (waiting while another task has it), loads it into the leased
+ * drive and opens its medium.
+ */
 export async function mountCartridge(ctx: JobContext, lease: DriveLease, cartridge: number): Promise<Mounted> {
   const barcode = barcodeOf(ctx, cartridge);
-  const driveRef: ElementRef = { kind: 'drive', index: lease.index };
+  await ctx.cartridges.claim(ctx.task.id, cartridge, ctx.task.signal, (holder) => {
+    lease.setState('waiting');
+    ctx.emit({ kind: 'user-message', message: `cartridge ${cartridge} is in use by task ${holder}: waiting for it` });
+  });
   lease.setState('loading');
   ctx.emit({ kind: 'op-phase', phase: 'mount', message: `loading cartridge ${cartridge}${barcode ? ` (${barcode})` : ''} into drive ${lease.index}` });
-  for (let asked = 0; ; asked++) {
+  for (let asked = 0; ; ) {
     checkAbort(ctx);
-    const status = await ctx.changer.status();
-    const at = whereIs(ctx, status, cartridge, barcode);
-    if (at && at.kind === 'drive' && at.index === lease.index) break;
-    if (at === null) {
-      if (asked >= 20) throw new DaemonError('no-cartridge', `cartridge ${cartridge} is still not in ${ctx.changer.device}`);
+    const step = await ctx.robot.run(() => bringToDrive(ctx, lease, cartridge, barcode));
+    if (step === 'loaded') break;
+    if (step === 'missing') {
+      if (asked++ >= 20) throw new DaemonError('no-cartridge', `cartridge ${cartridge} is still not in ${ctx.changer.device}`);
       await askOperator(ctx, cartridge, barcode);
-      continue;
     }
-    if (at.kind === 'drive') {
-      const holder = ctx.drives.snapshots()[at.index]?.task ?? null;
-      if (holder !== null) throw new DaemonError('no-cartridge', `cartridge ${cartridge} is in drive ${at.index}, in use by task ${holder}`);
-      await unloadDrive(ctx, at.index, status);
-      continue;
-    }
-    if (findElement(status, driveRef)?.full) await unloadDrive(ctx, lease.index, status);
-    await ctx.changer.move(at, driveRef);
-    record(ctx, cartridge, driveRef);
-    ctx.emit({ kind: 'log', subtype: 'loaded', message: `cartridge ${cartridge}${barcode ? ` (${barcode})` : ''}: slot ${at.index} to drive ${lease.index}` });
   }
+  const driveRef: ElementRef = { kind: 'drive', index: lease.index };
   record(ctx, cartridge, driveRef);
   const drive = (await ctx.changer.status()).drives.find((d) => d.index === lease.index)!;
   if (!drive.device) throw new DaemonError('invalid', `drive ${lease.index} of ${ctx.changer.device}: the changer does not say which device reads it (map the drive, e.g. by serial)`);

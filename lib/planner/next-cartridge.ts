@@ -14,6 +14,8 @@
  * - overwrite: from file 1, as afserver does without append mode; a reserved cartridge is then
  *   still appended to, never overwritten.
  *
+ * A cartridge another job has now (inUse) is passed over too: the next best is written instead.
+ *
  * Among the writable cartridges the write position's comes first, then the ones already in a drive,
  * then those in a library, then those outside one (an operator must bring them), then those with no
  * known location; ties go to the lower cartridge number (PreferCartInChanger; SURVEY §2.4 #21).
@@ -30,10 +32,12 @@ export interface NextCartridgeOptions {
   overwrite?: boolean;
   /** Bytes a cartridge holds (afserver's maximum bytes per tape): one with this many on it counts as full. */
   capacity?: number;
+  /** Cartridges other jobs have now (the daemon's claims): passed over as 'in-use'. */
+  inUse?: ReadonlySet<number>;
 }
 
 /** Why a cartridge of the set cannot be written now, in order of precedence. */
-export type SkipReason = 'read-only' | 'full' | 'reserved';
+export type SkipReason = 'read-only' | 'full' | 'reserved' | 'in-use';
 
 export interface SkippedCartridge {
   cartridge: number;
@@ -113,7 +117,9 @@ export function nextCartridge(cat: Catalog, cartridgeSet: number, options: NextC
           ? 'full'
           : reservedBy.length > 0 && file <= files
             ? 'reserved'
-            : null;
+            : options.inUse?.has(c.number)
+              ? 'in-use'
+              : null;
       if (reason !== null) {
         skipped.push({ cartridge: c.number, reason, reservedBy: reason === 'reserved' ? reservedBy : [] });
         continue;
@@ -147,9 +153,9 @@ function better(a: WriteTarget, b: WriteTarget): boolean {
  */
 export function explainDecision(d: NextCartridgeDecision): string {
   const counts: string[] = [];
-  for (const reason of ['read-only', 'full'] as const) {
+  for (const reason of ['read-only', 'full', 'in-use'] as const) {
     const n = d.skipped.filter((s) => s.reason === reason).length;
-    if (n > 0) counts.push(`${n} ${reason}`);
+    if (n > 0) counts.push(`${n} ${reason === 'in-use' ? 'in use by another task' : reason}`);
   }
   const byClient = new Map<string, number>();
   for (const s of d.skipped) {

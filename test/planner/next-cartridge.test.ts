@@ -48,6 +48,24 @@ t.test('the write position comes first while its cartridge has room', async (t) 
   t.equal(explainDecision(d), 'set 1: cartridge 2 file 1 (from the start; in /dev/sch0 drive 1)');
 });
 
+t.test('cartridges other jobs have are passed over, even at the write position', async (t) => {
+  const cat = open(t);
+  cartridgesInSets(cat);
+  putBytesOnTape(cat, bytes(5, 3, false));
+  putWritePosition(cat, { cartridgeSet: 1, cartridge: 5, file: 4 });
+  let d = nextCartridge(cat, 1, { inUse: new Set([5, 1]) });
+  t.match(d.target, { cartridge: 2, file: 1, why: 'placement' }, 'the next best');
+  t.same(d.skipped, [
+    { cartridge: 1, reason: 'in-use', reservedBy: [] },
+    { cartridge: 5, reason: 'in-use', reservedBy: [] },
+  ]);
+  putBytesOnTape(cat, bytes(1, 1, true));
+  d = nextCartridge(cat, 1, { inUse: new Set([1, 2, 3, 4, 5, 6, 7, 8]) });
+  t.equal(d.target, null);
+  t.same(d.skipped[0], { cartridge: 1, reason: 'full', reservedBy: [] }, 'full comes before in use');
+  t.equal(explainDecision(d), 'no writable cartridge in set 1: 1 full, 7 in use by another task, 2 in other sets, 1 in no set');
+});
+
 t.test('drive, then library, then outside, then unknown; ties by number', async (t) => {
   const cat = open(t);
   cartridgesInSets(cat);

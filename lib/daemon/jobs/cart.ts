@@ -1,8 +1,9 @@
 /**
  * Label, inventory and move as daemon tasks: cart_ctl's operations (lib/cart) on the leased
- * drive, with the operator reached through the task's prompts instead of a terminal.
+ * drive, with the operator reached through the task's prompts instead of a terminal. Those that
+ * move or write cartridges have the library to themselves (CartridgeClaims.exclusive).
  */
-import { runCart, type CartReport } from '../../cart/actions.js';
+import { needsChanger, runCart, type CartReport } from '../../cart/actions.js';
 import { describeTask, type Operator, type OperatorTask } from '../../cart/operator.js';
 import type { DriveLease } from '../drive-pool.js';
 import { DaemonError } from '../errors.js';
@@ -28,6 +29,14 @@ export class TaskOperator implements Operator {
 }
 
 export async function runCartJob(ctx: JobContext, req: CartRequest, lease: DriveLease): Promise<CartReport> {
+  // cart_ctl moves and labels cartridges anywhere in the library: not while a job has one
+  if (needsChanger(req.action) && req.action.op !== 'list') {
+    if (ctx.cartridges.heldByOthers(ctx.task.id).size > 0) {
+      lease.setState('waiting');
+      ctx.emit({ kind: 'user-message', message: 'waiting until no other task has a cartridge' });
+    }
+    await ctx.cartridges.exclusive(ctx.task.id, ctx.task.signal);
+  }
   lease.setState('loading');
   const report = await runCart(
     {

@@ -55,10 +55,27 @@ export function resolveCartridgeSet(ctx: JobContext, set: string): { number: num
   return { number: found.number, name: found.name ?? String(found.number) };
 }
 
+/**
+ * The cartridge to write on next, claimed for the task in the same turn as it is chosen (so a
+ * second dump to the set takes another). When the only writable ones are in use by other tasks,
+ * it waits for one of them to be let go (as while a cart_ctl job has the library); when there is
+ * none at all, it asks the operator.
+ */
 async function nextTarget(ctx: JobContext, set: number, overwrite: boolean): Promise<WriteTarget> {
   for (;;) {
-    const d = nextCartridge(ctx.catalog, set, { overwrite });
-    if (d.target) return d.target;
+    const d = nextCartridge(ctx.catalog, set, { overwrite, inUse: ctx.cartridges.heldByOthers(ctx.task.id) });
+    if (d.target) {
+      // Other tasks' cartridges were passed over; a claim fails only while a cart_ctl job has the library.
+      if (ctx.cartridges.tryClaim(ctx.task.id, d.target.cartridge)) return d.target;
+      await ctx.cartridges.released(ctx.task.signal);
+      continue;
+    }
+    if (d.skipped.some((s) => s.reason === 'in-use')) {
+      ctx.cartridges.release(ctx.task.id);
+      ctx.emit({ kind: 'user-message', message: `${explainDecision(d)}: waiting for one of them` });
+      await ctx.cartridges.released(ctx.task.signal);
+      continue;
+    }
     const answer = await ctx.ask({
       kind: 'mount',
       message: `${explainDecision(d)}: add or free a cartridge of the set (tapecoord cart), then answer "retry"`,
