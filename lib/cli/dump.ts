@@ -71,7 +71,10 @@ export function dumpCommand(): Command {
     ];
     const shown = consoleHandlers();
     const c = await withProgress(socket, (onTask) => start(options, { all: (e) => (onTask(e.task), shown.all!(e)) }, { path: socket }));
+    // A dump that ended before its input did (aborted, failed) leaves nothing to read it for.
+    if (input === process.stdin) process.stdin.destroy();
     if (child) {
+      if (child.exitCode === null && c.code !== 'NORMAL') child.kill('SIGTERM');
       const code = child.exitCode ?? (await new Promise<number | null>((r) => child!.once('exit', r)));
       if (code !== 0) process.stderr.write(`tapecoord dump: the command exited with status ${code}\n`);
     }
