@@ -41,6 +41,8 @@ interface PendingPrompt {
 }
 
 interface Running {
+  /** Also after a TC EndStatus took it off the table (butc removes a running node too). */
+  task: Task;
   handlers: Set<EventHandlers>;
   done: Promise<Condition>;
 }
@@ -142,7 +144,7 @@ export class Coordinator implements ControlBackend {
     if (this.closed) return Promise.resolve(condition('NOCOORDINATOR', 'the daemon is shutting down'));
     const { kind, subject } = describe(request);
     const task = this.tasks.create(kind, subject);
-    const entry: Running = { handlers: new Set([handlers]), done: null as unknown as Promise<Condition> };
+    const entry: Running = { task, handlers: new Set([handlers]), done: null as unknown as Promise<Condition> };
     this.running.set(task.id, entry);
     entry.done = this.execute(task, request, entry, warnings).finally(() => this.running.delete(task.id));
     return entry.done;
@@ -169,7 +171,7 @@ export class Coordinator implements ControlBackend {
   }
 
   abort(id: number): void {
-    const t = this.tasks.get(id);
+    const t = this.tasks.get(id) ?? this.running.get(id)?.task;
     if (!t) throw new DaemonError('not-found', `no task ${id}`);
     t.requestAbort();
   }

@@ -95,6 +95,23 @@ t.test('a daemon dump in backup status, and backup kill stops it', async (t) => 
   t.equal(c.tasks.get(4001), undefined, 'and out of the daemon');
 });
 
+t.test('EndStatus of a running dump takes it off the list, as butc does; tapecoord abort still reaches it', async (t) => {
+  const { daemon, client } = await start(t, { allowUnauthenticated: true });
+  const c = daemon.coordinator;
+  const input = new PassThrough();
+  const ended = c.start([
+    { type: 'operation', value: 'dump' },
+    { type: 'name', value: 'etc' },
+    { type: 'input', value: input },
+  ]);
+  input.write(pseudoRandom(K * K, 6));
+  for (let i = 0; i < 400 && (c.tasks.get(4001)?.snapshot().bytes ?? 0) < K * K; i++) await sleep(10);
+  await callProc(client, TC.EndStatus, { taskId: 4001 });
+  t.same(await backupStatus(client), [], 'off the list');
+  c.abort(4001);
+  t.equal((await ended).code, 'ABORTED', 'the abort reached the running job');
+});
+
 t.test('refusals: rxnull without allowUnauthenticated; no tapeconfig device for ReadLabel / ScanDumps', async (t) => {
   const strict = await start(t, {});
   await rejects(t, callProc(strict.client, TC.ScanStatus, { taskId: 0, flags: TSK_STAT.FIRST }), TC_NOTPERMITTED, 'ScanStatus from an rxnull caller');
