@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { env, inCell, tapecoord } from './lib/cell.mjs';
 
-const PORT = 8;
+// 6-9 are taken by the other files (10-media leaves the real butc on 8 running)
+const PORT = 5;
 const varDir = join(env.AFSLAB_MEDIA_DIR, 'daemon-var');
 const socket = join(varDir, 'tapecoord.sock');
 const nsenter = env.AFSLAB_NSENTER.split(/\s+/);
@@ -28,12 +29,12 @@ function inCellProcess(t, argv) {
   return { child, out };
 }
 
-async function until(what, test) {
+async function until(what, test, output = null) {
   for (let i = 0; i < 300; i++) {
     if (await test()) return;
     await sleep(100);
   }
-  throw new Error(`timed out waiting until ${what}`);
+  throw new Error(`timed out waiting until ${what}${output ? `; it printed:\n${output()}` : ''}`);
 }
 
 const tasks = () => JSON.parse(ourStatus('--json').stdout).tasks;
@@ -51,7 +52,7 @@ t.test('backup status against tapecoord serve --butc', async (t) => {
   rmSync(varDir, { recursive: true, force: true });
   mkdirSync(varDir, { recursive: true });
   const daemon = inCellProcess(t, [tapecoord, 'serve', '--var', varDir, '--portoffset', String(PORT), '--butc', '--allow_unauthenticated']);
-  await until('the daemon serves', () => daemon.out.text.includes('butc      UDP'));
+  await until('the daemon serves', () => daemon.out.text.includes('butc      UDP'), () => daemon.out.text);
   t.match(daemon.out.text, new RegExp(`butc {6}UDP 0\\.0\\.0\\.0:${7025 + PORT} \\(TC interface, port offset ${PORT}, rxnull allowed\\)`));
 
   bothStatus(t, 'Tape coordinator is idle\n', 'idle');
