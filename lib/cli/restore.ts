@@ -78,9 +78,13 @@ export function restoreCommand(): Command {
     });
 }
 
+const OUTPUT_HIGH_WATER = 8 << 20;
+
 async function restoreThroughDaemon(o: RestoreOptions): Promise<void> {
   const socket = socketOf(o);
-  const output = o.output === undefined || o.output === '-' ? process.stdout : createWriteStream(o.output);
+  // A large high-water mark: the data arrives from the socket 64 KiB at a time, and a stream that
+  // says "full" after each chunk (the default 16 KiB) stops and restarts the socket every time.
+  const output = o.output === undefined || o.output === '-' ? process.stdout : createWriteStream(o.output, { highWaterMark: OUTPUT_HIGH_WATER });
   const options: ApiOption[] = [
     { type: 'operation', value: 'restore' },
     ...o.name.map((name): ApiOption => ({ type: 'name', value: name })),
