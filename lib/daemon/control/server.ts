@@ -153,7 +153,7 @@ async function removeStale(path: string): Promise<void> {
 type BackendOptions = Parameters<ControlBackend['start']>[0];
 
 /** How much of an `input` stream the server holds before it stops reading the socket. */
-const INPUT_HIGH_WATER = 8 * 1024 * 1024;
+const INPUT_HIGH_WATER = 1024 * 1024;
 /** How much of an `output` stream the Writable holds before the backend is told to wait. */
 const OUTPUT_HIGH_WATER = 256 * 1024;
 
