@@ -3,8 +3,8 @@
  * has it (by barcode, else by the location the catalog has), the operator when it does not (a
  * 'mount' prompt: put it into an import/export slot). The task claims the cartridge first
  * (lib/daemon/cartridge-claims.ts), and one job at a time works the robot. The catalog follows
- * every move, so a crash in between leaves true locations behind. A simulated cartridge is created with the configured
- * capacity the first time it is opened.
+ * every move, so a crash in between leaves true locations behind. A simulated cartridge is
+ * created with the configured capacity the first time it is opened.
  */
 import { cartridgeNames, cartridgesByBarcode } from '../catalog/cartridges.js';
 import { cartridgeLocation, setCartridgeLocation } from '../catalog/locations.js';
