@@ -41,7 +41,8 @@ t.test('serve --butc; dump, status, abort and restore from the command line', as
   let heldOut = '';
   held.stdout.setEncoding('utf8').on('data', (d: string) => (heldOut += d));
   held.stderr.setEncoding('utf8').on('data', (d: string) => (heldOut += d));
-  const heldExit = new Promise<number | null>((r) => held.once('exit', r));
+  // 'close', not 'exit': the output is all read by then
+  const heldExit = new Promise<number | null>((r) => held.once('close', r));
   held.stdin.write(Buffer.alloc(1 << 20, 7));
   await until('the dump has its 1 MiB', () => run('status', '--socket', socket).stdout === 'Task 31001: Dump: 1024 Kbytes transferred, volume held\n');
   t.pass('tapecoord status prints the butc line');
