@@ -27,10 +27,8 @@ import { isButcError } from './errors.js';
 import { ButcLogs } from './logs.js';
 import type { ButcPaths } from './paths.js';
 import { openServerConfig, type ServerConfig } from './server-config.js';
-import { deviceOptionEntry, MAX_PORT_OFFSET, readTapeconfig, type TapeConfigEntry } from './tapeconfig.js';
-
-/** BC_TAPEPORT: butc's UDP port is this plus the port offset. */
-export const BC_TAPEPORT = 7025;
+import { BC_TAPEPORT, MAX_PORT_OFFSET } from '../rx/interfaces/butc.js';
+import { deviceOptionEntry, readTapeconfig, type TapeConfigEntry } from './tapeconfig.js';
 
 export const NO_KEYS_WARNING =
   'WARNING: No encryption keys found! All authenticated accesses will fail. Run akeyconvert or asetkey to import encryption keys.\n';

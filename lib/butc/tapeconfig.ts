@@ -17,10 +17,8 @@ import { constants as osConstants } from 'node:os';
 import { atocl, ATOCL_CLAMP, ATOCL_LIFTED_CLAMP } from './atocl.js';
 import { cScan, cString, fgetsLines } from './c-scan.js';
 import { readBinaryFile } from './c-string.js';
+import { MAX_PORT_OFFSET } from '../rx/interfaces/butc.js';
 import { ButcError } from './errors.js';
-
-/** BC_MAXPORTOFFSET (`src/bubasics/bubasics.h`). */
-export const MAX_PORT_OFFSET = 58510;
 
 export interface TapeConfigEntry {
   /** The device path as written (a binary string), at most 100 bytes. */

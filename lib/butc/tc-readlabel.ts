@@ -11,8 +11,8 @@ import type { TaskTable } from '../daemon/tasks.js';
 import { ButmReader } from '../format/butm/index.js';
 import { formatTapeLabel } from '../media/report.js';
 import type { TcTapeLabel } from '../rx/interfaces/butc.js';
-import { BUTM_NOLABEL, errorTextOf, TC_ABORTEDBYREQUEST, TcError } from './tc-errors.js';
 import type { Latch } from '../util/latch.js';
+import { BUTM_NOLABEL, errorTextOf, TC_ABORTEDBYREQUEST, TcError } from './tc-errors.js';
 import { TapeSession, type TapeContext } from './tc-tape.js';
 
 /** The label as TC_ReadLabel returns it, or throws TcError / ButmError with butc's code. */

@@ -11,9 +11,9 @@ import type { Task } from '../daemon/tasks.js';
 import { ButmError, ButmReader, isButmError, isDatabaseTapeName, type ButmLabel } from '../format/butm/index.js';
 import { formatDumpLabel, formatVolumeHeader } from '../media/report.js';
 import { TASK_STATUS } from '../rx/interfaces/butc.js';
+import type { Latch } from '../util/latch.js';
 import { askMoreTapes, tapeNameText } from './operator.js';
 import { errorTextOf, TC_ABORTEDBYREQUEST, TC_MISSINGTRAILER, TcError } from './tc-errors.js';
-import type { Latch } from '../util/latch.js';
 import { TapeSession, type TapeContext } from './tc-tape.js';
 
 /** scanVolData's abort check interval. */

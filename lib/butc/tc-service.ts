@@ -15,7 +15,7 @@
  * Unknown opcodes abort with RXGEN_OPCODE (RxOpcodeService).
  *
  * In `tapecoord serve` (lib/daemon/butc-service.ts) the table is the coordinator's: its dumps,
- * restores and scans show in `backup status` and stop at `backup kill` (RequestAbort); there is no
+ * restores and scans show in `backup status` and a RequestAbort stops them; there is no
  * tapeconfig device there, so ReadLabel and ScanDumps answer TC_BADTASK.
  */
 import type { Task, TaskTable } from '../daemon/tasks.js';
@@ -24,10 +24,10 @@ import { RxAbort } from '../rx/errors.js';
 import { serveProc } from '../rx/rpc.js';
 import { rxnull, type RxSecurityClass } from '../rx/security.js';
 import { RxOpcodeService } from '../rx/service.js';
+import { Latch } from '../util/latch.js';
 import { TC_BADTASK, TC_NODENOTFOUND, TC_NOTPERMITTED, TcError } from './tc-errors.js';
 import { readLabelTask } from './tc-readlabel.js';
 import { scanTapeTask } from './tc-scan.js';
-import { Latch } from '../util/latch.js';
 import type { TapeContext } from './tc-tape.js';
 
 export interface TcServiceOptions {

@@ -1,8 +1,9 @@
 /**
  * The tape steps the TC operations share, as butc's `src/butc/lwps.c` does them (BUTC-SPEC §1.6,
- * §1.7, §3.6): one tape operation at a time (the device latch, lib/util/latch.ts, DRIVE_WAIT while queued),
- * PromptForTape (the MOUNT callout with CALL_WAIT, else the operator prompt with OPR_WAIT, abort
- * checks in between), butm_Mount on the tapeconfig device, and unmountTape (close, UNMOUNT callout).
+ * §1.7, §3.6): one tape operation at a time (the device latch, lib/util/latch.ts; DRIVE_WAIT
+ * while queued), PromptForTape (the MOUNT callout with CALL_WAIT, else the operator prompt with
+ * OPR_WAIT, abort checks in between), butm_Mount on the tapeconfig device, and unmountTape (close,
+ * UNMOUNT callout).
  */
 import type { Task } from '../daemon/tasks.js';
 import { RecordDevice } from '../format/butm/index.js';

@@ -7,11 +7,12 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../daemon/config.js';
+import { BC_TAPEPORT, MAX_PORT_OFFSET } from '../rx/interfaces/butc.js';
 import { Daemon } from '../daemon/serve.js';
 
 function portOffset(v: string): number {
   const n = Number(v);
-  if (!/^\d+$/.test(v) || n > 58_510) throw new InvalidArgumentError('expected a port offset 0..58510');
+  if (!/^\d+$/.test(v) || n > MAX_PORT_OFFSET) throw new InvalidArgumentError(`expected a port offset 0..${MAX_PORT_OFFSET}`);
   return n;
 }
 
@@ -20,7 +21,7 @@ export function serveCommand(): Command {
     .description('run the tape coordinator daemon (default: a simulated library under ./var)')
     .option('--config <file>', 'the configuration file (JSON; see lib/daemon/config.ts); default: the embedded simulated library')
     .option('--var <dir>', 'the var directory (catalog, socket, status file, log, simulated library)')
-    .option('--portoffset <n>', "butc's port offset: task ids N×1000+n, TC interface on UDP 7025+N", portOffset)
+    .option('--portoffset <n>', `butc's port offset: task ids N×1000+n, TC interface on UDP ${BC_TAPEPORT}+N`, portOffset)
     .option('--butc', "serve butc's TC interface over Rx, so OpenAFS `backup status/jobs/kill` see the tasks (replaces the config's butc section)")
     .option('--allow_unauthenticated', 'with --butc: accept rxnull callers, as butc -allow_unauthenticated (rxkad is not implemented)')
     .action(async (o: { config?: string; var?: string; portoffset?: number; butc?: boolean; allow_unauthenticated?: boolean }) => {

@@ -1,8 +1,9 @@
 /**
  * butc's TC interface in front of the daemon (config `butc`): the coordinator's task table served
- * over Rx on UDP 7025 + port offset, so the real `backup status`, `backup jobs` and `backup kill`
- * see and stop the dumps, restores and scans tapecoord runs (BUTC-SPEC §3.8; task ids and flags
- * are butc's already, lib/daemon/tasks.ts). rxnull only: without allowUnauthenticated every RPC is
+ * over Rx on UDP 7025 + port offset, so the real `backup status` lists the dumps, restores and
+ * scans tapecoord runs and a TC RequestAbort stops them (BUTC-SPEC §3.8; task ids and flags are
+ * butc's already, lib/daemon/tasks.ts). `backup kill` sends RequestAbort only for jobs its own
+ * session started, which against the daemon are none until PerformDump is served. rxnull only: without allowUnauthenticated every RPC is
  * refused with TC_NOTPERMITTED, as butc refuses unauthenticated callers (rxkad is the next step).
  */
 import { BUTC_DEAD_TIME_MS, TcService } from '../butc/tc-service.js';

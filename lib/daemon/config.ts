@@ -31,6 +31,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
+import { BC_TAPEPORT, MAX_PORT_OFFSET } from '../rx/interfaces/butc.js';
 import { parseSize } from '../util/size.js';
 import { DaemonError } from './errors.js';
 
@@ -55,9 +56,6 @@ export interface ButcServiceConfig {
   /** UDP port: 7025 + portOffset unless given (0: any free port, for tests). */
   port: number;
 }
-
-/** butc's TC port base (BUTC-SPEC §1.1: 7025 + port offset). */
-export const BUTC_PORT_BASE = 7025;
 
 export interface DaemonConfig {
   /** Where it came from, for messages ('embedded default' or the file). */
@@ -147,11 +145,12 @@ export function loadConfig(file: string | null, overrides: Partial<Record<(typeo
     if (typeof allow !== 'boolean') throw bad('butc.allowUnauthenticated', 'true or false', allow);
     const address = o['address'] ?? '0.0.0.0';
     if (typeof address !== 'string' || isIP(address) === 0) throw bad('butc.address', 'an IP address', address);
-    const port = o['port'] ?? BUTC_PORT_BASE + portOffset;
+    const port = o['port'] ?? BC_TAPEPORT + portOffset;
     if (!Number.isSafeInteger(port) || (port as number) < 0 || (port as number) > 65535) throw bad('butc.port', 'a UDP port 0..65535', port);
     return { allowUnauthenticated: allow, address, port: port as number };
   };
 
+  const portOffset = int('portOffset', 0, 0, MAX_PORT_OFFSET);
   const varDir = resolve(str('varDir', './var')!);
   const inVar = (p: string | null): string | null =>
     p === null ? null : p.startsWith('sim:') ? `sim:${inVar(p.slice(4))}` : isAbsolute(p) || p.startsWith('afbackup:') ? p : join(varDir, p);
@@ -192,8 +191,8 @@ export function loadConfig(file: string | null, overrides: Partial<Record<(typeo
     statusFile: inVar(str('statusFile', 'status')),
     log: inVar(str('log', 'tapecoord.log')),
     metrics: endpoint('metrics'),
-    portOffset: int('portOffset', 0, 0, 58_510),
-    butc: butc(int('portOffset', 0, 0, 58_510)),
+    portOffset,
+    butc: butc(portOffset),
     retainMinutes: int('retainMinutes', 10, 0, 525_600),
     blockSize,
     bufferSize,

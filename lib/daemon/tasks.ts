@@ -11,7 +11,7 @@
  * whoever polls (the status file's 5-second tick, `tapecoord status`, ScanStatus).
  */
 import { EventEmitter } from 'node:events';
-import { TASK_STATUS } from '../rx/interfaces/butc.js';
+import { BC_TAPEPORT, MAX_PORT_OFFSET, TASK_STATUS } from '../rx/interfaces/butc.js';
 import { DaemonError } from './errors.js';
 
 export type TaskKind = 'dump' | 'restore' | 'label' | 'scan' | 'inventory' | 'move' | 'savedb' | 'restoredb';
@@ -277,8 +277,8 @@ export class TaskTable extends EventEmitter<{ change: [TaskSnapshot]; removed: [
   constructor(o: TaskTableOptions = {}) {
     super();
     this.portOffset = o.portOffset ?? 0;
-    if (!Number.isSafeInteger(this.portOffset) || this.portOffset < 0 || this.portOffset > 58_510) {
-      throw new DaemonError('invalid', `port offset ${o.portOffset}: expected 0..58510 (UDP 7025 + offset)`);
+    if (!Number.isSafeInteger(this.portOffset) || this.portOffset < 0 || this.portOffset > MAX_PORT_OFFSET) {
+      throw new DaemonError('invalid', `port offset ${o.portOffset}: expected 0..${MAX_PORT_OFFSET} (UDP ${BC_TAPEPORT} + offset)`);
     }
     this.retainMs = o.retainMs ?? 600_000;
     this.now = o.now ?? Date.now;

@@ -9,6 +9,8 @@ import { charArray, fixedOpaque, int32, struct, uint32, varArray, xdrString, typ
 
 /** UDP port = 7025 + port offset (`BC_TAPEPORT`), Rx service 1 (§3.1). */
 export const BC_TAPEPORT = 7025;
+/** BC_MAXPORTOFFSET (`src/bubasics/bubasics.h`): 7025 + 58510 is UDP port 65535. */
+export const MAX_PORT_OFFSET = 58510;
 export const TC_SERVICE_ID = 1;
 /** TCInfo's tcVersion; bucoord refuses anything else (§3.2 `CheckTCVersion`). */
 export const CUR_BUTC_VERSION = 3;
